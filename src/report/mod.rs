@@ -1,0 +1,3 @@
+//! Rendering at the edge: every output format reads findings and scripts, and prints nothing itself.
+
+pub mod scenes;

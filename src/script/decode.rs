@@ -1,0 +1,139 @@
+//! Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, and GB18030/GBK when the bytes
+//! are not UTF-8. Binary files are refused rather than decoded into noise.
+
+use super::ParseError;
+
+/// Decoded text and the name of the encoding that was assumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+/// Decode a script's bytes.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return match std::str::from_utf8(rest) {
+            Ok(t) => text_or_binary(t.to_owned(), "utf-8-bom"),
+            Err(e) => Err(ParseError::Undecodable(3 + e.valid_up_to())),
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, encoding_rs::UTF_16LE, "utf-16le");
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, encoding_rs::UTF_16BE, "utf-16be");
+    }
+    if let Some(kind) = binary_signature(bytes) {
+        return Err(ParseError::Binary(kind));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(t) => text_or_binary(t.to_owned(), "utf-8"),
+        Err(utf8_err) => {
+            let (text, had_errors) = encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|t| (t, false))
+                .unwrap_or_else(|| (std::borrow::Cow::Borrowed(""), true));
+            if had_errors {
+                return Err(ParseError::Undecodable(utf8_err.valid_up_to()));
+            }
+            text_or_binary(text.into_owned(), "gb18030")
+        }
+    }
+}
+
+fn utf16(
+    rest: &[u8],
+    enc: &'static encoding_rs::Encoding,
+    name: &'static str,
+) -> Result<Decoded, ParseError> {
+    match enc.decode_without_bom_handling_and_without_replacement(rest) {
+        Some(t) => text_or_binary(t.into_owned(), name),
+        None => Err(ParseError::Undecodable(2)),
+    }
+}
+
+/// Text with NUL or many control characters is a binary file that happened to decode.
+fn text_or_binary(text: String, encoding: &'static str) -> Result<Decoded, ParseError> {
+    let controls = text
+        .chars()
+        .filter(|&c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c')))
+        .count();
+    if text.contains('\0') || controls * 20 > text.chars().count().max(1) {
+        return Err(ParseError::Binary("control characters"));
+    }
+    Ok(Decoded { text, encoding })
+}
+
+/// Well-known binary headers, named in the error message.
+fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
+    const SIGS: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "PNG image"),
+        (b"\xFF\xD8\xFF", "JPEG image"),
+        (b"GIF8", "GIF image"),
+        (b"%PDF", "PDF document"),
+        (b"\x7FELF", "ELF executable"),
+        (b"MZ", "Windows executable"),
+        (b"PK\x03\x04", "zip archive"),
+        (b"\x1F\x8B", "gzip archive"),
+        (b"\xD0\xCF\x11\xE0", "legacy Office document"),
+    ];
+    SIGS.iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        assert_eq!(decode("小宝：你好".as_bytes()).unwrap().encoding, "utf-8");
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("小宝".as_bytes());
+        let d = decode(&b).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("小宝", "utf-8-bom"));
+    }
+
+    #[test]
+    fn utf16_both_orders() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in "小宝：好".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(decode(&le).unwrap().text, "小宝：好");
+        assert_eq!(decode(&le).unwrap().encoding, "utf-16le");
+        assert_eq!(decode(&be).unwrap().text, "小宝：好");
+        assert_eq!(decode(&be).unwrap().encoding, "utf-16be");
+    }
+
+    #[test]
+    fn gbk_bytes() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("1-1 日 内 客厅\n小宝：爹地！");
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.text, "1-1 日 内 客厅\n小宝：爹地！");
+    }
+
+    #[test]
+    fn binary_refused() {
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0"),
+            Err(ParseError::Binary("PNG image"))
+        ));
+        assert!(matches!(decode(b"abc\0def"), Err(ParseError::Binary(_))));
+        assert!(matches!(
+            decode(&[0x80, 0xFF, 0xFF, 0x30]),
+            Err(ParseError::Undecodable(0))
+        ));
+    }
+
+    #[test]
+    fn empty_and_bom_only() {
+        assert_eq!(decode(b"").unwrap().text, "");
+        assert_eq!(decode(&[0xEF, 0xBB, 0xBF]).unwrap().text, "");
+    }
+}

@@ -1,0 +1,103 @@
+//! Which parser reads a file: by extension first, then by content.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Fountain,
+    Markdown,
+    /// The Chinese plain-text layout (`1-1 日 内 客厅`, `小宝：台词`, `△动作`).
+    Zh,
+    /// Final Draft XML.
+    Fdx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Fountain => "fountain",
+            Format::Markdown => "markdown",
+            Format::Zh => "zh",
+            Format::Fdx => "fdx",
+        }
+    }
+}
+
+fn extension(name: &str) -> String {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Extensions dramalint reads when walking a folder.
+pub const SCRIPT_EXTENSIONS: &[&str] = &[
+    "fountain", "spmd", "md", "markdown", "txt", "text", "fdx", "docx",
+];
+
+pub fn is_docx_name(name: &str) -> bool {
+    extension(name) == "docx"
+}
+
+/// Pick the format for decoded text.
+pub fn detect_format(name: &str, text: &str) -> Format {
+    match extension(name).as_str() {
+        "fountain" | "spmd" => Format::Fountain,
+        "md" | "markdown" => Format::Markdown,
+        "fdx" => Format::Fdx,
+        _ if looks_like_fdx(text) => Format::Fdx,
+        _ => detect_plain(text),
+    }
+}
+
+fn looks_like_fdx(text: &str) -> bool {
+    let head: String = text.chars().take(512).collect();
+    head.contains("<FinalDraft")
+}
+
+/// Plain text: the Chinese layout when enough lines look Chinese, else Fountain.
+pub fn detect_plain(text: &str) -> Format {
+    let mut han_lines = 0usize;
+    let mut lines = 0usize;
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(400) {
+        lines += 1;
+        let han = line
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count();
+        if han * 3 >= line.chars().count().max(1) || line.contains('：') {
+            han_lines += 1;
+        }
+    }
+    if lines > 0 && han_lines * 3 >= lines {
+        Format::Zh
+    } else {
+        Format::Fountain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_extension_then_content() {
+        assert_eq!(detect_format("a.fountain", "你好"), Format::Fountain);
+        assert_eq!(detect_format("a.md", ""), Format::Markdown);
+        assert_eq!(detect_format("a.FDX", ""), Format::Fdx);
+        assert_eq!(
+            detect_format("a.txt", "1-1 日 内 客厅\n小宝：爹地！\n"),
+            Format::Zh
+        );
+        assert_eq!(
+            detect_format("a.txt", "INT. HOUSE - DAY\n\nBOB\nHi.\n"),
+            Format::Fountain
+        );
+        assert_eq!(
+            detect_format("x", "<?xml version=\"1.0\"?><FinalDraft>"),
+            Format::Fdx
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Byte offsets to 1-based lines and character columns, computed only for output.
+//! CR, LF and CRLF all end a line.
+
+/// Line starts of a text, built once per file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// 1-based line and 1-based column in Unicode characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        let end = floor_char_boundary(text, offset.min(text.len()));
+        let col = text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// Byte range of a 1-based line, without its line ending.
+    pub fn line_span(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(text.len());
+        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let b = text.as_bytes();
+        while end > start && matches!(b[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// The largest char boundary at or below `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_count_chars() {
+        let t = "ab\r\n小宝：你好\rx\ny";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_count(), 4);
+        let off = t.find("你").unwrap();
+        assert_eq!(idx.line_col(t, off), (2, 4));
+        assert_eq!(idx.line_col(t, t.find('x').unwrap()), (3, 1));
+        assert_eq!(&t[idx.line_span(t, 2)], "小宝：你好");
+        assert_eq!(&t[idx.line_span(t, 1)], "ab");
+    }
+}
