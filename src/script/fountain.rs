@@ -10,7 +10,7 @@
 //!
 //! Where the peer parsers disagree, this one follows the spec and then the majority of peers:
 //! headings need a blank line (or a boneyard/note, or the start of the file) before them but not
-//! after; a lone `CUT TO:` first line is a transition, not a title-page key without a value;
+//! after, except that a heading in capitals is one anywhere outside dialogue; a lone `CUT TO:` first line is a transition, not a title-page key without a value;
 //! a cue name must start with a letter (`3CPO` is action, `@3CPO` a cue).
 
 use super::{Element, ElementKind, HeadingParts, Parsed, Scene, Span};
@@ -541,22 +541,22 @@ impl<'a> Doc<'a> {
             return i + 1;
         }
         let (a, b, t) = self.trimmed(i);
-        if sep {
-            if production_note(t) {
-                // `(NOTE: …)` on its own line: production text, like `[[ ]]`.
-                let l = self.lines[i];
-                let text = trim_range_span(self.src, a + 1, b - 1);
-                out.elements
-                    .push(Element::with_text(ElementKind::Note, l.start..l.end, text));
-                return i + 1;
-            }
+        if sep && production_note(t) {
+            // `(NOTE: …)` on its own line: production text, like `[[ ]]`.
+            let l = self.lines[i];
+            let text = trim_range_span(self.src, a + 1, b - 1);
+            out.elements
+                .push(Element::with_text(ElementKind::Note, l.start..l.end, text));
+            return i + 1;
         }
-        if sep && !t.starts_with('!') {
+        if (sep || self.is_caps_heading(i)) && !t.starts_with('!') {
             if let Some(parts) = parse_heading(self.raw(i)) {
                 let l = self.lines[i];
                 out.headings.push((l.start..l.end, parts));
                 return i + 1;
             }
+        }
+        if sep && !t.starts_with('!') {
             if self.is_transition(i) {
                 let (a, b, _) = self.trimmed(i);
                 let l = self.lines[i];
@@ -603,6 +603,13 @@ impl<'a> Doc<'a> {
             _ => return None,
         };
         Some(el)
+    }
+
+    /// A natural heading in capitals (`INT. HOUSE - DAY`) starts a scene even without a blank
+    /// line before it (`FADE IN:` right above it is common); lower-case forms need the blank.
+    fn is_caps_heading(&self, i: usize) -> bool {
+        let (_, _, t) = self.trimmed(i);
+        HEADING_PREFIX.is_match(t) && is_caps(t)
     }
 
     /// A natural transition: caps ending in `TO:`, alone between blank lines.
@@ -693,7 +700,11 @@ impl<'a> Doc<'a> {
     fn action(&self, i: usize, out: &mut Out) -> usize {
         let n = self.lines.len();
         let mut j = i + 1;
-        while j < n && self.lines[j].kind == LineKind::Text && self.line_form(j).is_none() {
+        while j < n
+            && self.lines[j].kind == LineKind::Text
+            && self.line_form(j).is_none()
+            && !self.is_caps_heading(j)
+        {
             j += 1;
         }
         let (mut a, _, t) = self.trimmed(i);
@@ -810,4 +821,144 @@ fn production_note(t: &str) -> bool {
 fn paren_inner(p: &str) -> String {
     let inner = p.trim().trim_start_matches('(').trim_end_matches(')');
     inner.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heading(line: &str) -> Option<(String, HeadingParts)> {
+        parse_heading(line).map(|p| (line[p.text.clone()].to_string(), p))
+    }
+
+    #[test]
+    fn heading_forms() {
+        for (line, text) in [
+            ("INT. HOUSE - DAY", "INT. HOUSE - DAY"),
+            ("ext. OLYMPIA CIRCUS - NIGHT", "ext. OLYMPIA CIRCUS - NIGHT"),
+            ("INT HOUSE DAY", "INT HOUSE DAY"),
+            ("INT./EXT. CAR - MOVING", "INT./EXT. CAR - MOVING"),
+            ("I/E HOUSE DAY", "I/E HOUSE DAY"),
+            ("EST BUCKET LIST #A3-1#", "EST BUCKET LIST"),
+            ("  .SNIPER SCOPE POV  ", "SNIPER SCOPE POV"),
+            ("EST BUCKET LIST #😆#", "EST BUCKET LIST #😆#"),
+        ] {
+            assert_eq!(heading(line).map(|h| h.0).as_deref(), Some(text), "{line}");
+        }
+        for line in [
+            "...where the carnival is",
+            ". NOT A HEADER",
+            "Interior design",
+            "Est laborum",
+            "",
+            ".",
+        ] {
+            assert!(heading(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
+    fn heading_fields_and_number() {
+        let (_, p) = heading("INT. HOUSE - DAY - FLASHBACK (1944) #110A#").expect("heading");
+        assert_eq!(p.number.as_deref(), Some("110A"));
+        assert_eq!(p.setting.as_deref(), Some("INT."));
+        assert_eq!(p.place.as_deref(), Some("HOUSE"));
+        assert_eq!(p.time.as_deref(), Some("DAY - FLASHBACK (1944)"));
+        let (_, p) = heading("INT - HOUSE - DAY").expect("heading");
+        assert_eq!(
+            (p.setting.as_deref(), p.place.as_deref()),
+            (Some("INT"), Some("HOUSE"))
+        );
+        let (_, p) = heading("EXT HOUSE NIGHT").expect("heading");
+        assert_eq!(
+            (p.place.as_deref(), p.time.as_deref()),
+            (Some("HOUSE"), Some("NIGHT"))
+        );
+        let (_, p) = heading("INT. TOWER - BOARDROOM - DAY").expect("heading");
+        assert_eq!(p.place.as_deref(), Some("TOWER - BOARDROOM"));
+        let (_, p) = heading(".KITCHEN").expect("heading");
+        assert_eq!((p.setting, p.place.as_deref()), (None, Some("KITCHEN")));
+    }
+
+    #[test]
+    fn cues() {
+        let cue = |t: &str| parse_cue(t).map(|c| (c.speaker, c.extension, c.dual));
+        assert_eq!(cue("STEEL"), Some(("STEEL".into(), None, false)));
+        assert_eq!(
+            cue("HANS (on the radio)"),
+            Some(("HANS".into(), Some("on the radio".into()), false))
+        );
+        assert_eq!(
+            cue("STEEL (V.O.) (CONT'D)"),
+            Some(("STEEL".into(), Some("V.O.; CONT'D".into()), false))
+        );
+        assert_eq!(
+            cue("BUT (Dual) ^"),
+            Some(("BUT".into(), Some("Dual".into()), true))
+        );
+        assert_eq!(cue("@McCLANE"), Some(("McCLANE".into(), None, false)));
+        assert_eq!(cue("@3CPO"), Some(("3CPO".into(), None, false)));
+        assert_eq!(cue("JIM😆"), Some(("JIM😆".into(), None, false)));
+        for no in [
+            "3CPO",
+            "23 (O.S.)",
+            "Han (O. S.)",
+            "AND ^ (Dual)",
+            "CUT TO:",
+            "小宝",
+            "(Jack)",
+            "BOB (x) y",
+            "@",
+        ] {
+            assert_eq!(cue(no), None, "{no}");
+        }
+        assert_eq!(cue("@小宝"), Some(("小宝".into(), None, false)));
+    }
+
+    #[test]
+    fn transitions() {
+        assert!(is_transition_text("CUT TO:"));
+        assert!(is_transition_text("FADE TO BLACK."));
+        assert!(!is_transition_text("CUT TO:  "));
+        assert!(!is_transition_text("boop boop TO:"));
+    }
+
+    #[test]
+    fn lines_in_all_endings() {
+        assert_eq!(
+            split_lines("a\r\nb\rc\nd"),
+            [(0, 1), (3, 4), (5, 6), (7, 8)]
+        );
+        assert_eq!(split_lines("\u{feff}a\n"), [(3, 4)]);
+        assert_eq!(split_lines(""), []);
+    }
+
+    #[test]
+    fn masks_and_hidden_lines() {
+        let src = "a [[x]]\n[[note\n  \nmore]]\n[[no\n\nclose]]\n/* b\n\nc */ d\n";
+        let doc = Doc::new(src);
+        let kinds: Vec<LineKind> = doc.lines.iter().map(|l| l.kind).collect();
+        use LineKind::*;
+        assert_eq!(
+            kinds,
+            [
+                Text, Hidden, Hidden, Hidden, Text, Blank, Text, Hidden, Hidden, Text
+            ]
+        );
+        let found: Vec<&str> = doc.masks.iter().map(|m| &src[m.start..m.end]).collect();
+        assert_eq!(found, ["[[x]]", "[[note\n  \nmore]]", "/* b\n\nc */"]);
+    }
+
+    #[test]
+    fn dialogue_block_with_parentheticals() {
+        let src = "STEEL\nThey're coming!\n(pause)\nNo, everybody!\n  (a long\n  pause)\nSniper?\n";
+        let p = parse(src);
+        let d = &p.scenes[0].elements[0];
+        assert_eq!(d.speaker.as_deref(), Some("STEEL"));
+        assert_eq!(d.parenthetical.as_deref(), Some("pause; a long pause"));
+        assert_eq!(d.parenthetical_spans.len(), 2);
+        assert!(
+            src[d.text.clone()].starts_with("They're") && src[d.text.clone()].ends_with("Sniper?")
+        );
+    }
 }
