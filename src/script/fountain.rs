@@ -549,12 +549,11 @@ impl<'a> Doc<'a> {
                 .push(Element::with_text(ElementKind::Note, l.start..l.end, text));
             return i + 1;
         }
-        if (sep || self.is_caps_heading(i)) && !t.starts_with('!') {
-            if let Some(parts) = parse_heading(self.raw(i)) {
-                let l = self.lines[i];
-                out.headings.push((l.start..l.end, parts));
-                return i + 1;
-            }
+        let may_head = (sep || self.is_caps_heading(i)) && !t.starts_with('!');
+        if let Some(parts) = parse_heading(self.raw(i)).filter(|_| may_head) {
+            let l = self.lines[i];
+            out.headings.push((l.start..l.end, parts));
+            return i + 1;
         }
         if sep && !t.starts_with('!') {
             if self.is_transition(i) {
