@@ -638,7 +638,8 @@ const EXTENSIONS: &[&str] = &[
     "旁白",
 ];
 
-fn is_extension(p: &str) -> bool {
+/// Whether a cue's parenthetical is an extension (`V.O.`, `OS`, `画外音`); shared with FDX.
+pub(crate) fn is_extension(p: &str) -> bool {
     let k: String = p
         .chars()
         .filter(|c| !matches!(c, '.' | ' ' | '\'' | '’' | '\u{3000}'))
