@@ -38,7 +38,10 @@ pub fn parse(source: &str) -> Parsed {
 pub fn parse_heading(line: &str) -> Option<HeadingParts> {
     let (start, end) = strip_markers(line);
     let body = line.get(start..end)?;
-    if body.is_empty() || body.len() > MAX_HEADING_BYTES || is_episode_marker(body) {
+    if body.is_empty() || body.len() > MAX_HEADING_BYTES || !can_start_heading(body) {
+        return None;
+    }
+    if is_episode_marker(body) {
         return None;
     }
     let (head_len, cast) = split_cast(body);
@@ -59,6 +62,16 @@ pub fn parse_heading(line: &str) -> Option<HeadingParts> {
         setting: fields.setting,
         place: fields.place,
         cast: cast.map(|c| start + c.list.start..start + c.list.end),
+    })
+}
+
+/// A cheap first-character test: headings start with a number, 第/场, a time or a setting.
+fn can_start_heading(body: &str) -> bool {
+    body.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "第场内外室".contains(c)
+            || TIMES.iter().any(|t| t.starts_with(c))
     })
 }
 
@@ -468,7 +481,7 @@ fn number_value(s: &str) -> Option<String> {
 
 static EPISODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:《[^》]{0,40}》\s*)?[【\[（(]?\s*(?:第\s*[0-9０-９零〇一二两三四五六七八九十百]{1,5}\s*集|(?i:EP|episode)\s*[0-9]{1,4})\s*[】\]）)]?",
+        r"^(?:《[^》]{0,40}》\s*)?[【\[（(]?\s*(?:第\s*[0-9０-９零〇一二两三四五六七八九十百]{1,5}\s*集|(?i:EP|episode)\s*[0-9]{1,4})(?:\s*[】\]）)])?",
     )
     .expect("static regex")
 });
@@ -748,7 +761,8 @@ fn heading_fields(rest: &str) -> Option<Fields> {
     };
     let mut places: Vec<&str> = Vec::new();
     let mut first = true;
-    for tok in fields_of(rest) {
+    let (rest, tail) = split_marker_parens(rest);
+    for tok in fields_of(rest).into_iter().chain(tail) {
         let marker = note_marker(&mut f, tok);
         if first {
             f.first_is_marker = marker;
@@ -774,17 +788,13 @@ fn note_marker(f: &mut Fields, tok: &str) -> bool {
         (None, Some(tok))
     } else if let Some((t, s)) = split_combo(tok) {
         (Some(t), Some(s))
-    } else if let Some(inner) = paren_inner(tok) {
-        // `（日）`, `（夜/内）`: all inner fields must be markers.
-        let inner_fields: Vec<&str> = inner.split(is_sep).filter(|s| !s.is_empty()).collect();
-        if inner_fields.is_empty()
-            || !inner_fields
-                .iter()
-                .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+    } else if is_marker_paren(tok) {
+        // `（日）`, `（夜/内）`
+        for t in paren_inner(tok)
+            .unwrap_or("")
+            .split(is_sep)
+            .filter(|s| !s.is_empty())
         {
-            return false;
-        }
-        for t in inner_fields {
             note_marker(f, t);
         }
         return true;
@@ -806,38 +816,46 @@ fn paren_inner(tok: &str) -> Option<&str> {
         .and_then(|t| t.strip_suffix(['）', ')']))
 }
 
-/// Split a heading remainder into fields at separators; a trailing `（…）` group is its own field
-/// and a trailing `【…】` group (a duration such as `【1min】`) is dropped.
-fn fields_of(rest: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for part in rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．') {
-        let mut part = part;
-        // Drop a trailing 【…】 group.
-        if part.ends_with('】')
-            && let Some(open) = part.rfind('【')
+/// Is this `（…）` group made only of times and settings (`（日）`, `（夜/内）`)?
+fn is_marker_paren(group: &str) -> bool {
+    paren_inner(group).is_some_and(|i| {
+        let mut fields = i.split(is_sep).filter(|s| !s.is_empty()).peekable();
+        fields.peek().is_some()
+            && fields.all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+    })
+}
+
+/// Cut trailing `（日）` / `（夜/内）` groups (and `【1min】` durations) off a heading remainder.
+/// Returns the remainder and the marker groups, which are fields of their own.
+fn split_marker_parens(rest: &str) -> (&str, Vec<&str>) {
+    let mut rest = rest.trim_end_matches(is_ws);
+    let mut groups = Vec::new();
+    // A handful of groups at most; the bound keeps odd input linear.
+    for _ in 0..4 {
+        if rest.ends_with('】')
+            && let Some(open) = rest.rfind('【')
         {
-            part = &part[..open];
-        }
-        // A trailing （…） group of markers becomes its own field.
-        if part.ends_with(['）', ')'])
-            && let Some(open) = part.rfind(['（', '('])
-            && open > 0
-            && paren_inner(&part[open..]).is_some_and(|i| {
-                i.split(is_sep)
-                    .filter(|s| !s.is_empty())
-                    .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
-            })
-        {
-            out.push(&part[..open]);
-            out.push(&part[open..]);
+            rest = rest[..open].trim_end_matches(is_ws);
             continue;
         }
-        if !part.is_empty() {
-            out.push(part);
+        if rest.ends_with(['）', ')'])
+            && let Some(open) = rest.rfind(['（', '('])
+            && is_marker_paren(&rest[open..])
+        {
+            groups.push(&rest[open..]);
+            rest = rest[..open].trim_end_matches(is_ws);
+            continue;
         }
+        break;
     }
-    out.retain(|p| !p.is_empty());
-    out
+    (rest, groups)
+}
+
+/// Split a heading remainder into fields at separators (`·` and `.` belong to place names).
+fn fields_of(rest: &str) -> Vec<&str> {
+    rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．')
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn accept_heading(lead: &Lead, rest: &str, f: &Fields) -> bool {
@@ -1340,6 +1358,18 @@ impl<'a> Builder<'a> {
         let heading = t.get(parts.text.clone()).unwrap_or("").to_string();
         self.scene_flashback = flash || heading.contains("闪回") || heading.contains("回忆");
         let index = self.scenes.len();
+        // Elements already taken from this line (`【闪回】第2集 …`) belong to the new scene.
+        let moved = match self.scenes.last_mut() {
+            Some(prev) => {
+                let keep = prev
+                    .elements
+                    .iter()
+                    .position(|e| e.span.start >= line_start)
+                    .unwrap_or(prev.elements.len());
+                prev.elements.split_off(keep)
+            }
+            None => Vec::new(),
+        };
         self.scenes.push(Scene {
             index,
             heading: Some(heading),
@@ -1349,7 +1379,7 @@ impl<'a> Builder<'a> {
             setting: parts.setting,
             place: parts.place,
             span: line_start..line_start,
-            elements: Vec::new(),
+            elements: moved,
         });
         if let Some(list) = parts.cast {
             // The element covers the `人物：` label too.
