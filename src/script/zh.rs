@@ -153,24 +153,17 @@ fn strip_markers(line: &str) -> (usize, usize) {
 // Vocabulary
 
 /// Times of day, matched as whole fields.
+#[rustfmt::skip]
 const TIMES: &[&str] = &[
-    "日", "夜", "晨", "晚", "昏", "早", "午", "白天", "日间", "夜间", "夜晚", "晚上", "早上",
-    "早晨", "清晨", "凌晨", "深夜", "半夜", "午夜", "中午", "正午", "午后", "上午", "下午", "傍晚",
-    "黄昏", "黎明", "拂晓", "日出", "日落", "晨曦", "夜里", "晚间", "日景", "夜景", "次日", "翌日",
-    "同日",
+    "日", "夜", "晨", "晚", "昏", "早", "午", "白天", "日间", "夜间", "夜晚", "晚上", "早上", "早晨", "清晨", "凌晨", "深夜",
+    "半夜", "午夜", "中午", "正午", "午后", "上午", "下午", "傍晚", "黄昏", "黎明", "拂晓", "日出", "日落", "晨曦", "夜里", "晚间",
+    "日景", "夜景", "次日", "翌日", "同日",
 ];
 
 /// Interior / exterior, matched as whole fields.
+#[rustfmt::skip]
 const SETTINGS: &[&str] = &[
-    "内",
-    "外",
-    "内外",
-    "外内",
-    "内景",
-    "外景",
-    "内外景",
-    "室内",
-    "室外",
+    "内", "外", "内外", "外内", "内景", "外景", "内外景", "室内", "室外",
 ];
 
 fn is_time(s: &str) -> bool {
@@ -231,160 +224,40 @@ fn is_extension(s: &str) -> bool {
 }
 
 /// Labels that open a line (`字幕：…`) but never name a speaker.
+#[rustfmt::skip]
 const NON_SPEAKERS: &[&str] = &[
-    "字幕",
-    "人物",
-    "出场",
-    "出场人物",
-    "时间",
-    "地点",
-    "场景",
-    "场次",
-    "备注",
-    "注",
-    "注意",
-    "提示",
-    "说明",
-    "画面",
-    "镜头",
-    "特写",
-    "空镜",
-    "闪回",
-    "回忆",
-    "音效",
-    "音乐",
-    "背景",
-    "背景音乐",
-    "编剧",
-    "导演",
-    "出品",
-    "制片",
-    "监制",
-    "剧名",
-    "片名",
-    "集数",
-    "内容",
-    "简介",
-    "梗概",
-    "主题",
-    "道具",
-    "服装",
-    "化妆",
-    "转场",
-    "时长",
-    "天气",
-    "环境",
-    "日期",
-    "标题",
-    "类型",
-    "题材",
-    "作者",
-    "原著",
-    "版本",
-    "主演",
-    "VO",
-    "OS",
-    "V.O.",
-    "O.S.",
-    "画外音",
-    "画外",
-    "心声",
-    "BGM",
-    "PS",
+    "字幕", "人物", "出场", "出场人物", "时间", "地点", "场景", "场次", "备注", "注", "注意", "提示", "说明", "画面", "镜头",
+    "特写", "空镜", "闪回", "回忆", "音效", "音乐", "背景", "背景音乐", "编剧", "导演", "出品", "制片", "监制", "剧名", "片名",
+    "集数", "内容", "简介", "梗概", "主题", "道具", "服装", "化妆", "转场", "时长", "天气", "环境", "日期", "标题", "类型", "题材",
+    "作者", "原著", "版本", "主演", "VO", "OS", "V.O.", "O.S.", "画外音", "画外", "心声", "BGM", "PS",
 ];
 
 /// Beginnings that mark camera or production text rather than a speaker (`镜头缓缓推近：…`).
+#[rustfmt::skip]
 const NON_SPEAKER_PREFIXES: &[&str] = &[
-    "镜头",
-    "画面",
-    "特写",
-    "近景",
-    "远景",
-    "全景",
-    "中景",
-    "慢镜头",
-    "空镜",
-    "音效",
-    "音乐",
-    "字幕",
-    "时间",
-    "地点",
-    "场景",
-    "闪回",
-    "拍摄",
-    "备注",
-    "切到",
-    "切至",
-    "转场",
-    "背景",
-    "BGM",
+    "镜头", "画面", "特写", "近景", "远景", "全景", "中景", "慢镜头", "空镜", "音效", "音乐", "字幕", "时间", "地点", "场景",
+    "闪回", "拍摄", "备注", "切到", "切至", "转场", "背景", "BGM",
 ];
 
 /// What a labelled line is, by its label.
 fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
+    #[rustfmt::skip]
     const CAST: &[&str] = &[
-        "人物",
-        "出场人物",
-        "出场",
-        "登场人物",
-        "登场",
-        "主要人物",
-        "本场人物",
-        "出场角色",
-        "人物表",
-        "人物介绍",
-        "人物小传",
-        "角色介绍",
-        "主要角色",
-        "角色表",
+        "人物", "出场人物", "出场", "登场人物", "登场", "主要人物", "本场人物", "出场角色", "人物表", "人物介绍", "人物小传", "角色介绍",
+        "主要角色", "角色表",
     ];
+    #[rustfmt::skip]
     const NOTE: &[&str] = &[
-        "注",
-        "注意",
-        "注释",
-        "说明",
-        "提示",
-        "制作说明",
-        "拍摄说明",
-        "拍摄提示",
-        "安全提示",
+        "注", "注意", "注释", "说明", "提示", "制作说明", "拍摄说明", "拍摄提示", "安全提示",
     ];
+    #[rustfmt::skip]
     const SYNOPSIS: &[&str] = &[
-        "梗概",
-        "故事梗概",
-        "剧情梗概",
-        "本集梗概",
-        "剧情简介",
-        "简介",
-        "内容简介",
-        "故事简介",
-        "内容提要",
-        "前情提要",
-        "本集看点",
+        "梗概", "故事梗概", "剧情梗概", "本集梗概", "剧情简介", "简介", "内容简介", "故事简介", "内容提要", "前情提要", "本集看点",
     ];
+    #[rustfmt::skip]
     const TITLE: &[&str] = &[
-        "编剧",
-        "导演",
-        "出品",
-        "出品方",
-        "制片",
-        "制片人",
-        "监制",
-        "剧名",
-        "片名",
-        "作者",
-        "原著",
-        "类型",
-        "题材",
-        "集数",
-        "总集数",
-        "时长",
-        "单集时长",
-        "版本",
-        "日期",
-        "主演",
-        "统筹",
-        "策划",
+        "编剧", "导演", "出品", "出品方", "制片", "制片人", "监制", "剧名", "片名", "作者", "原著", "类型", "题材", "集数",
+        "总集数", "时长", "单集时长", "版本", "日期", "主演", "统筹", "策划",
     ];
     let label = label.trim();
     if label.ends_with("字幕") || label == "字幕卡" {
@@ -548,36 +421,15 @@ fn is_end_or_cut(line: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Flashback markers
 
+#[rustfmt::skip]
 const FLASH_START: &[&str] = &[
-    "【闪回】",
-    "【闪回开始】",
-    "【回忆】",
-    "【回忆开始】",
-    "[闪回]",
-    "（闪回）",
-    "(闪回)",
-    "（回忆）",
-    "(回忆)",
-    "闪回：",
-    "闪回:",
-    "回忆：",
-    "回忆:",
-    "闪回开始",
-    "闪回",
+    "【闪回】", "【闪回开始】", "【回忆】", "【回忆开始】", "[闪回]", "（闪回）", "(闪回)", "（回忆）", "(回忆)", "闪回：", "闪回:",
+    "回忆：", "回忆:", "闪回开始", "闪回",
 ];
+#[rustfmt::skip]
 const FLASH_END: &[&str] = &[
-    "【闪回结束】",
-    "【回忆结束】",
-    "【闪回完】",
-    "【回到现实】",
-    "[闪回结束]",
-    "（闪回结束）",
-    "(闪回结束)",
-    "（回忆结束）",
-    "(回忆结束)",
-    "闪回结束",
-    "回忆结束",
-    "回到现实",
+    "【闪回结束】", "【回忆结束】", "【闪回完】", "【回到现实】", "[闪回结束]", "（闪回结束）", "(闪回结束)", "（回忆结束）", "(回忆结束)",
+    "闪回结束", "回忆结束", "回到现实",
 ];
 
 /// Length of a flashback-start marker at the start of the line. Bare `闪回`/`回忆` (without
@@ -696,7 +548,9 @@ fn lead(head: &str) -> Option<Lead> {
     let mut end = digits;
     let mut dashed = false;
     while let Some(c) = head[end..].chars().next().filter(|c| "-－—–".contains(*c)) {
-        let more = take_while(&head[end + c.len_utf8()..], |c| c.is_ascii_digit());
+        let more = take_while(&head[end + c.len_utf8()..], |c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c)
+        });
         if more == 0 {
             break;
         }
@@ -723,7 +577,12 @@ fn lead(head: &str) -> Option<Lead> {
         LeadKind::Bare
     };
     let number = if dashed {
-        Some(head[..end].to_string())
+        // `１－２` → `1-2`: the number is an identifier, written one way.
+        let parts: Vec<String> = head[..end]
+            .split(|c: char| "-－—–".contains(c))
+            .map(|p| number_value(p).unwrap_or_default())
+            .collect();
+        Some(parts.join("-"))
     } else {
         number_value(&head[..end])
     };
@@ -1544,5 +1403,325 @@ impl<'a> Builder<'a> {
             })
             .find(|t| !t.is_empty())
             .is_some_and(|t| episode(t).is_some() || parse_heading(t).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// heading text, number, time, setting, place
+    type Parts = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    /// speakers, extension, parentheticals, words
+    type CueParts = (Vec<String>, Option<String>, Vec<String>, String);
+
+    /// (heading text, number, time, setting, place) of a heading line.
+    fn h(line: &str) -> Option<Parts> {
+        parse_heading(line).map(|p| {
+            (
+                line[p.text].to_string(),
+                p.number,
+                p.time,
+                p.setting,
+                p.place,
+            )
+        })
+    }
+
+    fn some(text: &str, n: &str, t: &str, s: &str, p: &str) -> Option<Parts> {
+        let o = |x: &str| (!x.is_empty()).then(|| x.to_string());
+        Some((text.to_string(), o(n), o(t), o(s), o(p)))
+    }
+
+    #[test]
+    fn heading_forms() {
+        assert_eq!(
+            h("1-1 日 内 林家别墅客厅"),
+            some("1-1 日 内 林家别墅客厅", "1-1", "日", "内", "林家别墅客厅")
+        );
+        assert_eq!(
+            h("第3场：日 内 客厅"),
+            some("第3场：日 内 客厅", "3", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("场景：学校门口 日 外"),
+            some("场景：学校门口 日 外", "", "日", "外", "学校门口")
+        );
+        assert_eq!(
+            h("1-1、日、内、客厅"),
+            some("1-1、日、内、客厅", "1-1", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("1. 客厅 日 内"),
+            some("1. 客厅 日 内", "1", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("1-1 夜内 客厅"),
+            some("1-1 夜内 客厅", "1-1", "夜", "内", "客厅")
+        );
+        assert_eq!(h("日 内 客厅"), some("日 内 客厅", "", "日", "内", "客厅"));
+        assert_eq!(
+            h("外景 学校操场 白天"),
+            some("外景 学校操场 白天", "", "白天", "外景", "学校操场")
+        );
+        assert_eq!(h("12 客厅 夜"), some("12 客厅 夜", "12", "夜", "", "客厅"));
+        assert_eq!(
+            h("1-3 日 内 客厅【30s】"),
+            some("1-3 日 内 客厅【30s】", "1-3", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("１-２ 日 内 客厅"),
+            some("１-２ 日 内 客厅", "1-2", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("第二十三场 夜 外 江边"),
+            some("第二十三场 夜 外 江边", "23", "夜", "外", "江边")
+        );
+    }
+
+    #[test]
+    fn heading_text_range_skips_markdown_markers() {
+        let line = "## 第2场 夜 内 卧室";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text], "第2场 夜 内 卧室");
+        let line = "**1-1 日 外 中学操场**";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text], "1-1 日 外 中学操场");
+        assert_eq!(p.place.as_deref(), Some("中学操场"));
+    }
+
+    #[test]
+    fn heading_with_cast() {
+        let line = "1-1 日 内 客厅 人物：小宝、妈妈";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text.clone()], "1-1 日 内 客厅");
+        assert_eq!(&line[p.cast.expect("cast")], "小宝、妈妈");
+        let line = "1-1 日 内 客厅【出场人物：小宝】";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text.clone()], "1-1 日 内 客厅");
+        assert_eq!(&line[p.cast.expect("cast")], "小宝");
+    }
+
+    #[test]
+    fn not_headings() {
+        for line in [
+            "人物：小宝、妈妈",
+            "小宝：第3场比赛我赢了",
+            "第3场比赛我赢了",
+            "第一场雪",
+            "1、把书包放好",
+            "1、晚上，外面下雨",
+            "3个小时后",
+            "1.5倍",
+            "2023年",
+            "夜深了",
+            "夜 内心很乱",
+            "外面 下着雨",
+            "外婆：小宝过来",
+            "日记本上写着字",
+            "第1集",
+            "【第1集】",
+            "1-1 日 内 客厅。小宝走了进来！",
+            "",
+            "##",
+            "****",
+        ] {
+            assert_eq!(h(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn episode_markers() {
+        for line in [
+            "第1集",
+            "第一集：标题",
+            "【第1集】",
+            "# 第1集【1min30s】",
+            "《剧名》第五集",
+            "第 12 集 重逢",
+            "**第3集**",
+            "EP01",
+        ] {
+            assert!(is_episode_marker(line), "{line}");
+        }
+        for line in [
+            "第1集里他说过",
+            "第一集完",
+            "1-1 日 内 客厅",
+            "第一场 日 内 客厅",
+        ] {
+            assert!(!is_episode_marker(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn end_and_cut_markers() {
+        for line in [
+            "（本集完）",
+            "（完）",
+            "【本集完】",
+            "——完——",
+            "（第一集完）",
+            "未完待续",
+            "切至：",
+            "全剧终",
+        ] {
+            assert!(is_end_or_cut(line), "{line}");
+        }
+        for line in ["完了", "小宝哭完了", "第一集"] {
+            assert!(!is_end_or_cut(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number_value("12").as_deref(), Some("12"));
+        assert_eq!(number_value("０３").as_deref(), Some("3"));
+        assert_eq!(number_value("十").as_deref(), Some("10"));
+        assert_eq!(number_value("十二").as_deref(), Some("12"));
+        assert_eq!(number_value("二十三").as_deref(), Some("23"));
+        assert_eq!(number_value("一百零五").as_deref(), Some("105"));
+        assert_eq!(number_value("两").as_deref(), Some("2"));
+        assert_eq!(number_value("x"), None);
+    }
+
+    #[test]
+    fn line_endings() {
+        let t = "a\r\nb\rc\n\nd";
+        let got: Vec<&str> = line_ranges(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(got, ["a", "b", "c", "", "d"]);
+        assert!(line_ranges("").is_empty());
+    }
+
+    fn cue(line: &str) -> Option<CueParts> {
+        parse_dialogue(line).map(|c| {
+            (
+                c.speakers,
+                c.extension,
+                c.parens
+                    .iter()
+                    .map(|p| line[p.0..p.1].to_string())
+                    .collect(),
+                line[c.text.0..c.text.1].to_string(),
+            )
+        })
+    }
+
+    #[test]
+    fn dialogue_forms() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            cue("小宝：（冷笑）台词"),
+            Some((s(&["小宝"]), None, s(&["冷笑"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("林琛（沉声）：台词"),
+            Some((s(&["林琛"]), None, s(&["沉声"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("霍一天(目露凶光):台词"),
+            Some((s(&["霍一天"]), None, s(&["目露凶光"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("苏晚（压低声音）：“台词”"),
+            Some((s(&["苏晚"]), None, s(&["压低声音"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("小宝（6岁）：嗯"),
+            Some((s(&["小宝"]), None, s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("小宝：（OS）嗯"),
+            Some((s(&["小宝"]), Some("OS".into()), s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("小宝 VO：嗯"),
+            Some((s(&["小宝"]), Some("VO".into()), s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("LILY: Hi."),
+            Some((s(&["LILY"]), None, s(&[]), "Hi.".into()))
+        );
+        assert_eq!(
+            cue("小宝&朵朵：好"),
+            Some((s(&["小宝", "朵朵"]), None, s(&[]), "好".into()))
+        );
+        assert_eq!(cue("小宝："), Some((s(&["小宝"]), None, s(&[]), "".into())));
+    }
+
+    #[test]
+    fn not_dialogue() {
+        for line in [
+            "字幕：三年后",
+            "时间：晚上八点",
+            "画外音：很久以前",
+            "镜头推近：小宝的脸",
+            "妈妈对小宝说：快睡吧",
+            "他笑着说：好",
+            "这是一个非常非常长的名字的人：台词",
+            "20:30",
+            "小宝跑进来，大喊：爹地！",
+            "小宝（6岁）扎着辫子。",
+            "：台词",
+        ] {
+            assert!(cue(line).is_none(), "{line}");
+        }
+    }
+
+    /// Kinds and texts of all elements, scene by scene.
+    fn kinds(src: &str) -> Vec<(usize, ElementKind, String)> {
+        parse(src)
+            .scenes
+            .iter()
+            .flat_map(|s| {
+                s.elements
+                    .iter()
+                    .map(move |e| (s.index, e.kind, src[e.text.clone()].to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cast_lines() {
+        let got = kinds(
+            "1-1 日 内 客厅\n人物：李明 张总\n出场人物：王野（32岁，退伍军人）\n出场：小宝\n",
+        );
+        assert_eq!(
+            got,
+            [
+                (1, ElementKind::Cast, "李明 张总".into()),
+                (1, ElementKind::Cast, "王野（32岁，退伍军人）".into()),
+                (1, ElementKind::Cast, "小宝".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn flashback_heading_marks_the_scene() {
+        let p = parse("1-1 日 内 客厅（闪回）\n△小宝三岁。\n1-2 日 内 客厅\n△现在。\n");
+        assert!(p.scenes[1].elements.iter().all(|e| e.flashback));
+        assert!(p.scenes[2].elements.iter().all(|e| !e.flashback));
+    }
+
+    #[test]
+    fn unclosed_flashback_ends_at_the_next_heading() {
+        let p = parse("1-1 日 内 客厅\n【闪回】\n△小宝三岁。\n1-2 日 内 客厅\n△现在。\n");
+        assert!(p.scenes[1].elements.iter().all(|e| e.flashback));
+        assert!(p.scenes[2].elements.iter().all(|e| !e.flashback));
+    }
+
+    #[test]
+    fn title_line_above_episode() {
+        let got = kinds("豪门继母：我的小公主回来了\n第一集\n");
+        assert_eq!(got[0].1, ElementKind::Title);
+        // Without an episode marker below, the same line is dialogue.
+        let got = kinds("豪门继母：我的小公主回来了\n");
+        assert_eq!(got[0].1, ElementKind::Dialogue);
     }
 }
