@@ -776,8 +776,16 @@ struct Labelled<'a> {
 }
 
 fn labelled(t: &str) -> Option<Labelled<'_>> {
-    if let Some(open) = ['【', '['].into_iter().find(|c| t.starts_with(*c)) {
-        let close_char = if open == '【' { '】' } else { ']' };
+    if let Some(open) = ['【', '[', '（', '(']
+        .into_iter()
+        .find(|c| t.starts_with(*c))
+    {
+        let close_char = match open {
+            '【' => '】',
+            '[' => ']',
+            '（' => '）',
+            _ => ')',
+        };
         let close = t.find(close_char)?;
         let inner_start = open.len_utf8();
         let inner = &t[inner_start..close];
@@ -812,7 +820,8 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
         });
     }
     let colon = t.find(['：', ':'])?;
-    let label = &t[..colon];
+    // `字幕（黑底白字）：…`: the label is the word before the bracket.
+    let label = t[..colon].split(['（', '(']).next().unwrap_or("");
     if label.chars().count() > 8 {
         return None;
     }
@@ -1260,6 +1269,8 @@ impl<'a> Builder<'a> {
         let whole = base..base + t.len();
         let at = |r: (usize, usize)| base + r.0..base + r.1;
         let front = self.scenes.len() == 1;
+        // The front-matter cast block lasts while its `名字：介绍` entries do.
+        let in_cast_block = std::mem::take(&mut self.cast_block);
         if let Some(l) = labelled(t) {
             if let Some(kind) = label_kind(l.label, front) {
                 let inner = &t[l.text.0..l.text.1];
@@ -1268,7 +1279,12 @@ impl<'a> Builder<'a> {
                 } else {
                     kind
                 };
-                if kind == ElementKind::Cast && front && opens_cast_block(l.label) {
+                // Only a bare header (`人物介绍：`) opens a block; `人物：小宝` is a list.
+                if kind == ElementKind::Cast
+                    && front
+                    && inner.is_empty()
+                    && opens_cast_block(l.label)
+                {
                     self.cast_block = true;
                 }
                 self.push_kind(kind, whole, at(l.text));
@@ -1291,6 +1307,11 @@ impl<'a> Builder<'a> {
             return next;
         }
         if let Some(cue) = parse_dialogue(t) {
+            if front && in_cast_block {
+                self.cast_block = true;
+                self.push_kind(ElementKind::Cast, whole.clone(), whole);
+                return next;
+            }
             return self.dialogue(t, base, cue, ctx);
         }
         self.push_kind(ElementKind::Action, whole.clone(), whole);
@@ -1307,10 +1328,6 @@ impl<'a> Builder<'a> {
         let mut next = ctx.map_or(0, |(_, i)| i + 1);
         let whole = base..base + t.len();
         let front = self.scenes.len() == 1;
-        if front && self.cast_block {
-            self.push_kind(ElementKind::Cast, whole.clone(), whole);
-            return next;
-        }
         // A title line such as `豪门继母：我的小公主回来了` right above the first episode marker.
         if front
             && !self.structured
@@ -1714,6 +1731,31 @@ mod tests {
         let p = parse("1-1 日 内 客厅\n【闪回】\n△小宝三岁。\n1-2 日 内 客厅\n△现在。\n");
         assert!(p.scenes[1].elements.iter().all(|e| e.flashback));
         assert!(p.scenes[2].elements.iter().all(|e| !e.flashback));
+    }
+
+    #[test]
+    fn front_matter_cast_block() {
+        let got = kinds("人物介绍：\n小宝：6岁，萌宝\n妈妈：30岁\n△开场。\n小宝：你好\n");
+        let k: Vec<ElementKind> = got.iter().map(|g| g.1).collect();
+        use ElementKind::*;
+        assert_eq!(k, [Cast, Cast, Cast, Action, Dialogue]);
+        // A cast list with names is not a block header: the next line is dialogue.
+        let got = kinds("人物：小宝（5岁）\n小宝：我要报仇\n");
+        assert_eq!(got[1].1, Dialogue);
+    }
+
+    #[test]
+    fn paren_and_qualified_labels() {
+        let got =
+            kinds("1-1 日 内 客厅\n（注：本场用替身）\n字幕（黑底白字）：三年后\n（小宝跑进来）\n");
+        assert_eq!(
+            got,
+            [
+                (1, ElementKind::Note, "本场用替身".into()),
+                (1, ElementKind::Subtitle, "三年后".into()),
+                (1, ElementKind::Action, "（小宝跑进来）".into()),
+            ]
+        );
     }
 
     #[test]
