@@ -347,7 +347,7 @@ fn fragment() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn markdownish_inputs_keep_invariants(parts in proptest::collection::vec(fragment(), 0..80)) {

@@ -97,6 +97,8 @@ struct Builder<'a> {
     declared: Vec<Declared>,
     /// End of the last block handled: non-blank lines between it and the next block are kept.
     covered: usize,
+    /// Inside `【闪回】` … `【闪回结束】`.
+    flashback: bool,
     /// The block just read was a cast label (`**Cast**`, `## 人物`): a list right after it is
     /// the cast.
     cast_label: bool,
@@ -113,6 +115,7 @@ impl<'a> Builder<'a> {
             }],
             declared: Vec::new(),
             covered: 0,
+            flashback: false,
             cast_label: false,
         }
     }
@@ -129,7 +132,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, el: Element) {
+    fn push(&mut self, mut el: Element) {
+        let t = self.src.get(el.text.clone()).unwrap_or("");
+        if FLASHBACK_END.is_match(t) {
+            el.flashback = self.flashback;
+            self.flashback = false;
+        } else if FLASHBACK_START.is_match(t) {
+            self.flashback = true;
+            el.flashback = true;
+        } else {
+            el.flashback = self.flashback;
+        }
         if let Some(scene) = self.scenes.last_mut() {
             scene.elements.push(el);
         }
@@ -196,7 +209,7 @@ impl<'a> Builder<'a> {
         }
         let text = &self.src[ts..te];
         if !is_episode(text)
-            && let Some(parts) = scene_heading(text, true)
+            && let Some(parts) = scene_heading(text, Fallback::Loose)
         {
             self.start_scene(start, end, ts, parts);
             return;
@@ -219,6 +232,8 @@ impl<'a> Builder<'a> {
         if let Some(last) = self.scenes.last_mut() {
             last.span.end = line_start;
         }
+        // A flashback does not run on into the next scene.
+        self.flashback = false;
         let heading = self
             .src
             .get(text_start + parts.text.start..text_start + parts.text.end)
@@ -302,7 +317,7 @@ impl<'a> Builder<'a> {
             let inner = &src[bs..be];
             if heading_ok
                 && !is_episode(inner)
-                && let Some(parts) = scene_heading(inner, true)
+                && let Some(parts) = scene_heading(inner, Fallback::Loose)
             {
                 self.start_scene(span_start, e, bs, parts);
                 return None;
@@ -340,13 +355,21 @@ impl<'a> Builder<'a> {
         if let Some((is, ie)) = italic_only(src, s, e) {
             return Some(Element::with_text(ElementKind::Action, span, is..ie));
         }
-        // A plain line alone in its paragraph may still be a heading (`INT. HOUSE - DAY`).
-        if ctx == (LineCtx::Paragraph { alone: true })
-            && !is_episode(t)
-            && let Some(parts) = scene_heading(t, false)
-        {
-            self.start_scene(span_start, e, s, parts);
-            return None;
+        if is_episode(t) && t.chars().count() <= 40 {
+            return Some(Element::with_text(ElementKind::Section, span, s..e));
+        }
+        // A plain line may still be a heading (`INT. HOUSE - DAY`, `1-1 日 内 客厅` written
+        // without Markdown); our own fallback only trusts it alone in its paragraph.
+        if let LineCtx::Paragraph { alone } = ctx {
+            let fallback = if alone {
+                Fallback::Strict
+            } else {
+                Fallback::None
+            };
+            if let Some(parts) = scene_heading(t, fallback) {
+                self.start_scene(span_start, e, s, parts);
+                return None;
+            }
         }
         Some(Element::with_text(ElementKind::Action, span, s..e))
     }
@@ -520,9 +543,19 @@ fn italic_only(src: &str, s: usize, e: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// How much our own fallback recogniser may accept when the Fountain and Chinese ones do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fallback {
+    /// Marked headings (`##`, bold lines): `1-2 …` and bare `INT` count too.
+    Loose,
+    /// A plain line alone in its paragraph: `INT. …`, `第N场`, `场景N` only.
+    Strict,
+    /// A plain line among others: only the real recognisers.
+    None,
+}
+
 /// A scene heading: the Fountain or Chinese recogniser, else a small fallback of our own.
-/// `loose` allows the fallback's `1-2 …` form, which a plain prose line could also start with.
-fn scene_heading(text: &str, loose: bool) -> Option<HeadingParts> {
+fn scene_heading(text: &str, fallback: Fallback) -> Option<HeadingParts> {
     if text.is_empty() || text.starts_with('.') {
         return None;
     }
@@ -532,12 +565,12 @@ fn scene_heading(text: &str, loose: bool) -> Option<HeadingParts> {
     if let Some(p) = super::zh::parse_heading(text) {
         return Some(p);
     }
-    let fallback = if loose {
-        FALLBACK_LOOSE.is_match(text)
-    } else {
-        FALLBACK_STRICT.is_match(text)
+    let matched = match fallback {
+        Fallback::Loose => FALLBACK_LOOSE.is_match(text),
+        Fallback::Strict => FALLBACK_STRICT.is_match(text),
+        Fallback::None => false,
     };
-    fallback.then(|| HeadingParts {
+    matched.then(|| HeadingParts {
         text: 0..text.len(),
         ..HeadingParts::default()
     })
@@ -581,6 +614,18 @@ static CAST_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 
 // ---------------------------------------------------------------------------------------------
 // Line kinds
+
+static FLASHBACK_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\**[【\[（(]\s*(?:闪回|回忆)(?:开始)?\s*[】\]）)]|^\**(?i:flashback)\s*[:：]?\**$",
+    )
+    .expect("valid regex")
+});
+
+static FLASHBACK_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\**[【\[（(]\s*(?:闪回|回忆)\s*(?:结束|完)\s*[】\]）)]|^\**(?i:end (?:of )?flashback)\s*[.:：]?\**$")
+        .expect("valid regex")
+});
 
 static NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -654,7 +699,7 @@ static AGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A plain (unbolded) cue: `小宝：`, `小宝（冷笑）：`, `MIA:`, `LILY (V.O.):`.
 static PLAIN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[\p{Han}A-Za-z0-9·•]{1,10}(?:\s*[（(][^）)]{0,20}[）)])*\s*：|[A-Z][A-Z0-9 .'\-]{0,30}(?:\s*\([^)]{0,20}\))*:\s)")
+    Regex::new(r"^(?:[\p{Han}A-Za-z0-9·•]{1,8}(?:\s*[（(][^）)]{0,20}[）)])*\s*：|[A-Z][A-Z0-9 .'\-]{0,30}(?:\s*\([^)]{0,20}\))*:\s)")
         .expect("valid regex")
 });
 
@@ -679,6 +724,14 @@ fn dialogue(src: &str, span_start: usize, s: usize, e: usize) -> Option<Element>
     if NOT_SPEAKERS
         .iter()
         .any(|w| cue.speaker.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    // `他笑着说：“走吧。”` is action that quotes, not a cue.
+    if !t.starts_with(['*', '_'])
+        && cue
+            .speaker
+            .ends_with(['说', '道', '问', '喊', '叫', '答', '骂', '着'])
     {
         return None;
     }
@@ -813,8 +866,16 @@ fn front_matter(src: &str) -> Option<FrontMatter> {
     }
     let (_, first_end) = (s, e);
     let yaml_start = next_line_start(src, first_end);
+    let mut first_content = true;
     for (ls, le) in lines {
         let l = src[ls..le].trim_end();
+        // A `---` rule followed by script text is not front matter: YAML opens with a key.
+        if first_content && !l.trim().is_empty() && !l.starts_with('#') {
+            first_content = false;
+            if l != "---" && l != "..." && !YAML_KEY.is_match(l) {
+                return None;
+            }
+        }
         if l == "---" || l == "..." {
             return Some(FrontMatter {
                 end: le,
@@ -825,6 +886,11 @@ fn front_matter(src: &str) -> Option<FrontMatter> {
     }
     None
 }
+
+static YAML_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:[\w\p{Han} .-]{1,40}|"[^"]{1,40}"|'[^']{1,40}')\s*:(?:\s|$)"#)
+        .expect("valid regex")
+});
 
 /// The start of the line after a line ending at `end`.
 fn next_line_start(src: &str, end: usize) -> usize {
@@ -1111,6 +1177,28 @@ mod tests {
         let els = all(&p);
         assert_eq!(els.len(), 3, "{els:?}");
         assert_eq!(els[1].kind, ElementKind::Dialogue);
+    }
+
+    #[test]
+    fn plain_lines_flashback_and_episode() {
+        let src = "第1集\n\nINT. HOUSE - DAY\n\n【闪回】\n**小宝（6岁）**：我怕。\n【闪回结束】\n他笑着说：“走吧。”\n";
+        let p = parse(src);
+        assert_eq!(p.scenes.len(), 2);
+        assert_eq!(p.scenes[0].elements[0].kind, ElementKind::Section);
+        let els = &p.scenes[1].elements;
+        let flags: Vec<bool> = els.iter().map(|e| e.flashback).collect();
+        assert_eq!(flags, vec![true, true, true, false]);
+        assert_eq!(els[1].speaker.as_deref(), Some("小宝"));
+        assert_eq!(els[1].parenthetical, None);
+        assert_eq!(els[3].kind, ElementKind::Action);
+    }
+
+    #[test]
+    fn rule_then_text_is_not_front_matter() {
+        let src = "---\n## INT. A - DAY\n**A:** hi\n---\n";
+        let p = parse(src);
+        assert_eq!(p.scenes.len(), 2);
+        assert!(p.declared.is_empty());
     }
 
     #[test]
