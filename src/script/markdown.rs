@@ -15,8 +15,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Front matter larger than this is kept as a title element but not read as YAML.
-const FRONT_MATTER_LIMIT: usize = 64 * 1024;
+/// A `cast:` block larger than this is kept in the title element but not read as YAML.
+const CAST_BLOCK_LIMIT: usize = 16 * 1024;
+/// Deeper `[`/`{` nesting than this is not a cast list; the YAML reader is slow on it.
+const FLOW_DEPTH_LIMIT: usize = 16;
 
 /// Parse a Markdown script into scenes.
 pub fn parse(source: &str) -> Parsed {
@@ -382,10 +384,11 @@ impl<'a> Builder<'a> {
             fm.yaml.clone(),
         ));
         self.covered = fm.body_start;
-        if fm.yaml.len() <= FRONT_MATTER_LIMIT
-            && let Some(yaml) = self.src.get(fm.yaml.clone())
+        if let Some(yaml) = self.src.get(fm.yaml.clone())
+            && let Some((start, end)) = cast_block(yaml)
+            && safe_yaml(&yaml[start..end])
         {
-            self.declared = declared_cast(yaml, fm.yaml.start);
+            self.declared = declared_cast(&yaml[start..end], fm.yaml.start + start);
         }
     }
 }
@@ -902,7 +905,53 @@ fn next_line_start(src: &str, end: usize) -> usize {
     }
 }
 
-/// The `cast:` list of the front matter. `base` is the YAML's offset in the source.
+/// The `cast:` key's block in the front matter: its line through the line before the next
+/// top-level key. Only this block is read as YAML, so the rest of the front matter (however
+/// large or strange) costs nothing.
+fn cast_block(yaml: &str) -> Option<(usize, usize)> {
+    let mut start = None;
+    for (ls, le) in Lines::new(yaml, 0, yaml.len()) {
+        let line = &yaml[ls..le];
+        let top_level = !line.is_empty() && !line.starts_with([' ', '\t', '-', '#']);
+        match start {
+            None if top_level && CAST_KEY.is_match(line) => start = Some(ls),
+            Some(s) if top_level => return Some((s, ls)),
+            _ => {}
+        }
+    }
+    start.map(|s| (s, yaml.len()))
+}
+
+static CAST_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^["']?(?:cast|Cast|CAST|characters|Characters|人物|角色)["']?\s*:"#)
+        .expect("valid regex")
+});
+
+/// Small, shallow, and without anchors or aliases (which can multiply a few bytes into
+/// billions of nodes).
+fn safe_yaml(block: &str) -> bool {
+    if block.len() > CAST_BLOCK_LIMIT || ANCHOR.is_match(block) {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    for b in block.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max <= FLOW_DEPTH_LIMIT
+}
+
+static ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)(?:^|[\s\[{,:])[&*][^\s,\]}]").expect("valid regex"));
+
+/// The `cast:` list of the front matter. `base` is the block's offset in the source.
 fn declared_cast(yaml: &str, base: usize) -> Vec<Declared> {
     let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
         return Vec::new();
@@ -910,10 +959,17 @@ fn declared_cast(yaml: &str, base: usize) -> Vec<Declared> {
     let Some(map) = doc.as_mapping() else {
         return Vec::new();
     };
-    let Some(cast) = ["cast", "characters", "人物", "角色", "Cast"]
-        .iter()
-        .find_map(|k| map.get(*k))
-    else {
+    let Some(cast) = [
+        "cast",
+        "Cast",
+        "CAST",
+        "characters",
+        "Characters",
+        "人物",
+        "角色",
+    ]
+    .iter()
+    .find_map(|k| map.get(*k)) else {
         return Vec::new();
     };
     let mut entries: Vec<(String, Option<u32>, Vec<String>)> = Vec::new();
@@ -1022,10 +1078,8 @@ fn locate_entries(
     base: usize,
     entries: Vec<(String, Option<u32>, Vec<String>)>,
 ) -> Vec<Declared> {
-    let mut cursor = ["\ncast:", "\ncast :", "cast:"]
-        .iter()
-        .find_map(|k| yaml.find(k))
-        .unwrap_or(0);
+    // The block starts with the `cast:` key line itself.
+    let mut cursor = 0;
     let positions: Vec<Option<usize>> = entries
         .iter()
         .map(|(name, _, _)| {
