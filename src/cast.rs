@@ -381,7 +381,8 @@ impl Inventory {
                 .take_while(|(_, c)| names::is_cjk(*c))
                 .last()
                 .map_or(before.len(), |(i, _)| i);
-            let run = &before[run_start..];
+            let run = strip_non_name_prefix(&before[run_start..]);
+            let run_start = before.len() - run.len();
             let known = (0..run.len())
                 .filter(|i| run.is_char_boundary(*i))
                 .any(|i| self.lookup(&run[i..]).is_some());
@@ -422,6 +423,46 @@ impl Inventory {
         let d = &mut self.drafts[id];
         if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
             d.aliases.push(alias.to_string());
+        }
+    }
+}
+
+/// `和林叔` → `林叔`, `女儿小宝` → `小宝`: words that run into a name in unspaced Chinese.
+fn strip_non_name_prefix(mut run: &str) -> &str {
+    const WORDS: [&str; 15] = [
+        "小女孩",
+        "小男孩",
+        "女儿",
+        "儿子",
+        "孙子",
+        "孙女",
+        "妹妹",
+        "弟弟",
+        "哥哥",
+        "姐姐",
+        "妈妈",
+        "爸爸",
+        "男孩",
+        "女孩",
+        "孩子",
+    ];
+    loop {
+        if let Some(w) = WORDS
+            .iter()
+            .find(|w| run.starts_with(*w) && run.len() > w.len())
+        {
+            run = &run[w.len()..];
+            continue;
+        }
+        let mut chars = run.chars();
+        match chars.next() {
+            Some(c)
+                if "和与跟同及对向被把让给见是的着了在将叫喊从带领抱牵".contains(c)
+                    && run.chars().count() > 2 =>
+            {
+                run = chars.as_str();
+            }
+            _ => return run,
         }
     }
 }
@@ -692,9 +733,14 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
             let label = el.speaker.as_deref().is_some_and(names::is_label);
-            if (label || ages::is_age_field(text))
-                && let (Some(id), Some(f)) = (bio_subject, ages::bio(text))
-            {
+            let field_age = if label {
+                ages::bare(text).or_else(|| ages::bio(text))
+            } else if ages::is_age_field(text) {
+                ages::bio(text)
+            } else {
+                None
+            };
+            if let (Some(id), Some(f)) = (bio_subject, field_age) {
                 acc.set_age(id, f.age, base + f.range.start..base + f.range.end);
             }
             if let Some(sp) = speaker {

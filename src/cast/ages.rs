@@ -172,6 +172,14 @@ pub fn bio(line: &str) -> Option<Found> {
     first_match(&BIO, line)
 }
 
+static BARE: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"^\s*(?P<n>{NUM_RE})\s*(?:多|来)?\s*周?岁?\s*$")));
+
+/// The value of an age field split off as its own line (`年龄` / `7`).
+pub fn bare(text: &str) -> Option<Found> {
+    first_match(std::slice::from_ref(&*BARE), text)
+}
+
 /// Whether a line is a bio field giving only an age (`年龄：7`), for the last-named character.
 pub fn is_age_field(line: &str) -> bool {
     let t = line.trim_start();
