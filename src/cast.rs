@@ -902,8 +902,9 @@ fn title_prior(script: &Script, acc: &mut Accumulator) {
         return;
     }
     for a in &mut acc.chars {
-        let positive = a.evidence.iter().any(|e| e.weight > 0.0);
-        if positive && a.seen.insert(("title-prior", String::new())) {
+        // Only for characters already leaning child ("possible minor", §D.2 step 3).
+        let leaning = score(a.evidence.iter().map(|e| (e.cue, e.weight))) >= 0.35;
+        if leaning && a.seen.insert(("title-prior", String::new())) {
             a.evidence.push(Evidence {
                 cue: "title-prior",
                 span: span.clone(),
@@ -1088,9 +1089,9 @@ fn object(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     if !pronoun {
         return None;
     }
+    // The pronoun is not the clause's own subject (`Ruth scoops up Juno and carries her`).
     let agent = m
         .iter()
-        .rev()
         .find(|x| x.start >= cs && x.end <= hit.start)
         .map(|x| x.id);
     let earlier = m.iter().filter(|x| x.end <= hit.start).map(|x| x.id);

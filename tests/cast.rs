@@ -104,7 +104,7 @@ fn names(cast: &Cast) -> Vec<String> {
 // Small readers for the fixture formats (just enough for the fixtures here)
 
 fn push_line(
-    scenes: &mut Vec<Scene>,
+    scenes: &mut [Scene],
     kind: ElementKind,
     span: Span,
     text: Span,
@@ -239,7 +239,7 @@ fn read_markdown(source: &str) -> (Vec<Scene>, Vec<Declared>) {
     for (n, (start, line)) in lines_of(source).into_iter().enumerate() {
         let end = start + line.len();
         if line == "---" {
-            front = n == 0 || (front && false);
+            front = n == 0;
             continue;
         }
         if front {
@@ -250,11 +250,11 @@ fn read_markdown(source: &str) -> (Vec<Scene>, Vec<Declared>) {
                     aliases: Vec::new(),
                     span: start..end,
                 });
-            } else if let Some(age) = line.trim().strip_prefix("age: ") {
-                if let Some(d) = declared.last_mut() {
-                    d.age = age.parse().ok();
-                    d.span.end = end;
-                }
+            } else if let Some(age) = line.trim().strip_prefix("age: ")
+                && let Some(d) = declared.last_mut()
+            {
+                d.age = age.parse().ok();
+                d.span.end = end;
             }
             continue;
         }

@@ -577,12 +577,8 @@ fn entries() -> Vec<(String, Entry)> {
         &[
             "怀里",
             "怀中",
-            "骑在",
-            "肩膀上",
             "in his arms",
             "in her arms",
-            "on his shoulders",
-            "on her shoulders",
             "on his lap",
             "on her lap",
             "on his hip",
