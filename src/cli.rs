@@ -1,12 +1,21 @@
 //! Command-line interface: argument parsing and the commands. `main.rs` only calls [`main`].
 
+use crate::check::{self, CheckOptions, FileReport};
+use crate::config::LangChoice;
+use crate::engine::Engine;
+use crate::rules::{Prohibition, RuleSet, Severity};
 use crate::{cast, report, script};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "dramalint", version, about = "Child-protection linter for micro-drama scripts")]
+#[command(
+    name = "dramalint",
+    version,
+    about = "Child-protection linter for micro-drama scripts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -14,6 +23,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Lint scripts: files and folders (default: the current folder); `-` reads standard input.
+    Check(CheckArgs),
+    /// Rule packs: list them, explain one, or run their examples.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
     /// Print the parsed structure of one script: scenes, elements, characters and children.
     Scenes {
         /// The script (`-` for standard input).
@@ -24,6 +42,119 @@ pub enum Command {
         #[arg(long)]
         stdin_filename: Option<String>,
     },
+}
+
+/// Where rules come from.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PackArgs {
+    /// Extra rule pack folder or file (repeatable).
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the packs embedded in the binary.
+    #[arg(long, global = true)]
+    pub no_default_rules: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files and folders to lint; `-` for standard input.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// A config file, outranking the nearest `.dramalint.yaml`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub packs: PackArgs,
+    /// Rule packs and messages: zh, en, or auto (by each script's text).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Lowest severity shown.
+    #[arg(long, value_enum, default_value_t = SeverityArg::Warning)]
+    pub min_severity: SeverityArg,
+    /// Lowest severity that makes the exit code 1 (`never`: always 0 unless an error).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// File name (for the format and config lookup) of standard input.
+    #[arg(long)]
+    pub stdin_filename: Option<String>,
+    /// Worker threads (default: one per core). Output is the same for any value.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Write the report here (atomically: a temporary file, then a rename).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Largest script read, in bytes; larger files are reported as errors.
+    #[arg(long, default_value_t = check::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Treat this character as a child (repeatable).
+    #[arg(long = "child", value_name = "NAME")]
+    pub children: Vec<String>,
+    /// Treat this character as an adult (repeatable).
+    #[arg(long = "adult", value_name = "NAME")]
+    pub adults: Vec<String>,
+    /// Colour: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// List every loaded rule.
+    List,
+    /// Explain one rule: message, help, examples, and the prohibition it enforces.
+    Explain { id: String },
+    /// Run every rule's examples (those of DIR only, when given) and report noisy and missing cases.
+    Test { dir: Option<PathBuf> },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+    Github,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    Zh,
+    En,
+    Auto,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl SeverityArg {
+    fn severity(self) -> Severity {
+        match self {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Error => Severity::Error,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -51,6 +182,8 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { command, packs } => run_rules(command, &packs),
         Command::Scenes {
             file,
             format,
@@ -93,8 +226,9 @@ fn scenes(file: &str, format: ScenesFormat, stdin_name: Option<&str>) -> u8 {
     let cast = cast::build(&script, &cast::Overrides::default());
     let out = match format {
         ScenesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report::scenes::to_json(name, &script, &cast))
-                .unwrap_or_default();
+            let mut s =
+                serde_json::to_string_pretty(&report::scenes::to_json(name, &script, &cast))
+                    .unwrap_or_default();
             s.push('\n');
             s
         }
@@ -114,4 +248,315 @@ pub fn write_stdout(bytes: &[u8]) -> u8 {
             EXIT_ERROR
         }
     }
+}
+
+fn print_error(e: &dyn miette::Diagnostic) {
+    let handler = miette::GraphicalReportHandler::new_themed(if use_color(ColorArg::Auto, true) {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    });
+    let mut s = String::new();
+    if handler.render_report(&mut s, e).is_ok() {
+        eprint!("{s}");
+    }
+    eprintln!("error: {e}");
+}
+
+/// Colour only on a terminal, never with NO_COLOR set.
+fn use_color(choice: ColorArg, stderr: bool) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && if stderr {
+                    std::io::stderr().is_terminal()
+                } else {
+                    std::io::stdout().is_terminal()
+                }
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let opts = CheckOptions {
+        paths: args.paths.clone(),
+        config: args.config.clone(),
+        rules_dirs: args.packs.rules.clone(),
+        no_default_rules: args.packs.no_default_rules,
+        lang: args.lang.map(|l| match l {
+            LangArg::Zh => LangChoice::Zh,
+            LangArg::En => LangChoice::En,
+            LangArg::Auto => LangChoice::Auto,
+        }),
+        min_severity: Some(args.min_severity.severity()),
+        stdin_filename: args.stdin_filename.clone(),
+        jobs: args.jobs,
+        max_file_size: Some(args.max_file_size),
+        children: args.children.clone(),
+        adults: args.adults.clone(),
+    };
+    if let Some(out) = &args.output
+        && let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        eprintln!(
+            "error: --output {}: folder {} does not exist",
+            out.display(),
+            parent.display()
+        );
+        return EXIT_ERROR;
+    }
+    let outcome = match check::run(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            print_error(&e);
+            return EXIT_ERROR;
+        }
+    };
+    let files = &outcome.files;
+    let to_file = args.output.is_some();
+    let text = match args.format {
+        OutputFormat::Human => report::human::render(
+            files,
+            !to_file && use_color(args.color, false),
+            terminal_width(),
+        ),
+        OutputFormat::Json => report::json::report(files),
+        OutputFormat::Jsonl => report::json::lines(files),
+        OutputFormat::Sarif => {
+            let engine = RuleSet::defaults().ok().and_then(|s| Engine::new(s).ok());
+            report::sarif::report(files, engine.as_ref())
+        }
+        OutputFormat::Github => report::github::report(files),
+        OutputFormat::Html => report::html::report(files),
+    };
+    let write = match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write_stdout(text.as_bytes()),
+    };
+    if write != EXIT_OK {
+        return write;
+    }
+    // Errors go to stderr too, so a JSON report on stdout stays machine-readable.
+    if args.format != OutputFormat::Human || to_file {
+        for f in files.iter().filter(|f| f.error.is_some()) {
+            eprintln!("error: {}: {}", f.path, f.error.as_deref().unwrap_or(""));
+        }
+    }
+    exit_code(files, args.fail_on)
+}
+
+/// 2 when a file could not be read, else 1 when a finding reaches `--fail-on`, else 0.
+pub fn exit_code(files: &[FileReport], fail_on: FailOn) -> u8 {
+    if files.iter().any(|f| f.error.is_some()) {
+        return EXIT_ERROR;
+    }
+    let threshold = match fail_on {
+        FailOn::Never => return EXIT_OK,
+        FailOn::Info => Severity::Info,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    if files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.severity >= threshold)
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Write a whole file or nothing: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> u8 {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.dramalint-{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("error: --output {}: {e}", path.display());
+            EXIT_ERROR
+        }
+    }
+}
+
+fn load_rules(packs: &PackArgs) -> Result<RuleSet, Box<crate::rules::PackError>> {
+    let mut set = if packs.no_default_rules {
+        RuleSet::default()
+    } else {
+        RuleSet::defaults()?
+    };
+    for d in &packs.rules {
+        set.add_dir(d)?;
+    }
+    Ok(set)
+}
+
+fn run_rules(cmd: RulesCommand, packs: &PackArgs) -> u8 {
+    let (set, only) = match &cmd {
+        RulesCommand::Test { dir: Some(d) } => {
+            // Only the given folder's packs are tested, but ids must not clash with the loaded ones.
+            let mut own = RuleSet::default();
+            if let Err(e) = own.add_dir(d) {
+                print_error(&*e);
+                return EXIT_ERROR;
+            }
+            let ids: Vec<String> = own.rules.iter().map(|r| r.id.clone()).collect();
+            (own, Some(ids))
+        }
+        _ => match load_rules(packs) {
+            Ok(s) => (s, None),
+            Err(e) => {
+                print_error(&*e);
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let _ = only;
+    match cmd {
+        RulesCommand::List => {
+            let mut out = String::new();
+            for r in &set.rules {
+                out.push_str(&format!(
+                    "{:<44} {:<20} {:<8} {}\n",
+                    r.id,
+                    r.prohibition.map_or("-", |p| p.id()),
+                    r.severity.as_str(),
+                    r.message
+                ));
+            }
+            out.push_str(&format!("{} rules\n", set.rules.len()));
+            write_stdout(out.as_bytes())
+        }
+        RulesCommand::Explain { id } => match set.get(&id) {
+            Some(r) => write_stdout(explain(r).as_bytes()),
+            None => {
+                eprintln!("error: no rule `{id}` (see `dramalint rules list`)");
+                EXIT_ERROR
+            }
+        },
+        RulesCommand::Test { .. } => {
+            let engine = match Engine::new(set) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
+            };
+            let (failures, count) = crate::rules::verify::run(&engine);
+            let mut out = String::new();
+            for f in &failures {
+                out.push_str(&format!(
+                    "{} {} ({}): {}\n",
+                    f.kind,
+                    f.rule,
+                    f.origin,
+                    f.example.replace('\n', "⏎")
+                ));
+            }
+            out.push_str(&format!(
+                "{} passed, {} failed\n",
+                count - failures.len(),
+                failures.len()
+            ));
+            let code = write_stdout(out.as_bytes());
+            if failures.is_empty() {
+                code
+            } else {
+                EXIT_FINDINGS
+            }
+        }
+    }
+}
+
+/// `rules explain`: everything a writer needs to understand one rule.
+pub fn explain(r: &crate::rules::Rule) -> String {
+    let mut s = format!("{}\n", r.id);
+    if let Some(p) = r.prohibition {
+        s.push_str(&format!(
+            "prohibition: {} · {} · {}\n  {}\n",
+            p.id(),
+            p.zh(),
+            p.en(),
+            p.text()
+        ));
+    }
+    s.push_str(&format!(
+        "severity: {}\npack: {} ({})\n\nmessage: {}\nhelp: {}\n",
+        r.severity.as_str(),
+        r.pack,
+        r.origin,
+        r.message,
+        r.help
+    ));
+    if let Some(d) = &r.description {
+        s.push_str(&format!("\n{d}\n"));
+    }
+    if !r.sources.is_empty() {
+        s.push_str("\nsources:\n");
+        for src in &r.sources {
+            s.push_str(&format!("  - {src}\n"));
+        }
+    }
+    let who: Vec<&str> = r
+        .raw
+        .who
+        .to_vec()
+        .iter()
+        .map(|w| match w {
+            crate::rules::Who::ChildSpeaker => "child-speaker",
+            crate::rules::Who::ChildAgent => "child-agent",
+            crate::rules::Who::ChildTarget => "child-target",
+            crate::rules::Who::ChildWitness => "child-witness",
+            crate::rules::Who::ChildPresent => "child-present",
+            crate::rules::Who::ChildActor => "child-actor",
+            crate::rules::Who::Any => "any",
+        })
+        .collect();
+    s.push_str(&format!(
+        "\nwho: {}\nkeywords: {}\n",
+        who.join(", "),
+        r.keywords.join(", ")
+    ));
+    if !r.patterns.is_empty() {
+        s.push_str(&format!(
+            "patterns: {}\n",
+            r.patterns
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join("  ")
+        ));
+    }
+    s.push_str("\nfires on:\n");
+    for e in &r.examples.invalid {
+        s.push_str(&format!("  ✗ {}\n", e.replace('\n', "\n    ")));
+    }
+    s.push_str("does not fire on:\n");
+    for e in &r.examples.valid {
+        s.push_str(&format!("  ✓ {}\n", e.replace('\n', "\n    ")));
+    }
+    let _ = Prohibition::ALL;
+    s
 }

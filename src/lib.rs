@@ -5,6 +5,10 @@
 //! compiled rule packs, and [`report`] renders at the edge.
 
 pub mod cast;
+pub mod check;
 pub mod cli;
+pub mod config;
+pub mod engine;
 pub mod report;
+pub mod rules;
 pub mod script;

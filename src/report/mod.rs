@@ -1,3 +1,8 @@
-//! Rendering at the edge: every output format reads findings and scripts, and prints nothing itself.
+//! Rendering at the edge: every output format reads finished reports and prints nothing itself.
 
+pub mod github;
+pub mod html;
+pub mod human;
+pub mod json;
+pub mod sarif;
 pub mod scenes;

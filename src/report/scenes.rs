@@ -124,7 +124,11 @@ pub fn to_human(path: &str, script: &Script, cast: &Cast) -> String {
             lines.line(s.span.start)
         );
         let mut speakers: Vec<&str> = Vec::new();
-        for e in s.elements.iter().filter(|e| e.kind == ElementKind::Dialogue) {
+        for e in s
+            .elements
+            .iter()
+            .filter(|e| e.kind == ElementKind::Dialogue)
+        {
             if let Some(sp) = e.speaker.as_deref()
                 && !speakers.contains(&sp)
             {

@@ -1,0 +1,617 @@
+//! `check`: find the files, lint each one in parallel (a panic becomes that file's error), and
+//! return per-file reports in a stable order. Nothing here prints.
+
+use crate::cast::{self, Overrides};
+use crate::config::{self, Config, Loaded};
+use crate::engine::suppress::{self, SuppressionKind};
+use crate::engine::{Engine, LintOptions};
+use crate::rules::compile::PackError;
+use crate::rules::{Lang, Prohibition, RuleSet, Severity};
+use crate::script::{self, LineIndex, Script, detect::SCRIPT_EXTENSIONS};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Default largest script read; larger files are refused with a clear error.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// One reported problem, resolved for output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub prohibition: Option<Prohibition>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub scene: Option<usize>,
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub character: Option<String>,
+    pub excerpt: String,
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub path: String,
+    pub format: Option<&'static str>,
+    pub encoding: Option<&'static str>,
+    pub scenes: usize,
+    pub children: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub error: Option<String>,
+    /// The decoded text, kept for rendering the human report.
+    pub source: Option<Arc<String>>,
+}
+
+/// What `check` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub rules_dirs: Vec<PathBuf>,
+    pub no_default_rules: bool,
+    pub lang: Option<config::LangChoice>,
+    pub min_severity: Option<Severity>,
+    pub stdin_filename: Option<String>,
+    pub jobs: Option<usize>,
+    pub max_file_size: Option<u64>,
+    /// Characters named child or adult on the command line.
+    pub children: Vec<String>,
+    pub adults: Vec<String>,
+}
+
+/// Everything one config file (or none) implies: the rules and how to apply them.
+pub struct Setup {
+    pub engine: Engine,
+    pub config: Config,
+    pub ignore: Option<globset::GlobSet>,
+    pub base: PathBuf,
+}
+
+/// Build the engine for a config: defaults, `--rules`, and the config's pack folders.
+pub fn setup(
+    opts: &CheckOptions,
+    cli_cfg: &Config,
+    loaded: &Loaded,
+) -> Result<Setup, Box<PackError>> {
+    let cfg = config::merge(cli_cfg, &loaded.config);
+    let mut set = if opts.no_default_rules || cfg.no_default_rules == Some(true) {
+        RuleSet::default()
+    } else {
+        RuleSet::defaults()?
+    };
+    for d in &opts.rules_dirs {
+        set.add_dir(d)?;
+    }
+    let base = loaded.dir();
+    for p in &loaded.config.packs {
+        set.add_dir(&base.join(p))?;
+    }
+    let ignore = if loaded.config.ignore.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &loaded.config.ignore {
+            let glob = globset::Glob::new(g).map_err(|e| {
+                let path = loaded
+                    .path
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let text = std::fs::read_to_string(loaded.path.as_deref().unwrap_or(Path::new("")))
+                    .unwrap_or_default();
+                let at = text.find(g.as_str()).unwrap_or(0);
+                Box::new(PackError::new(
+                    &path,
+                    &text,
+                    at,
+                    g.len(),
+                    format!("invalid ignore glob: {e}"),
+                ))
+            })?;
+            b.add(glob);
+        }
+        b.build().ok()
+    };
+    let engine = Engine::new(set).map_err(|e| Box::new(PackError::new("<rules>", "", 0, 0, e)))?;
+    Ok(Setup {
+        engine,
+        config: cfg,
+        ignore,
+        base,
+    })
+}
+
+/// The outcome of a run.
+pub struct Outcome {
+    pub files: Vec<FileReport>,
+}
+
+/// A fatal problem before any file is linted (exit 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CheckError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(#[from] Box<PackError>),
+}
+
+/// Lint everything the options name.
+pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
+    let cli_cfg = Config {
+        children: opts.children.clone(),
+        adults: opts.adults.clone(),
+        lang: opts.lang,
+        ..Config::default()
+    };
+    let explicit = match &opts.config {
+        Some(p) => Some(config::load(p)?),
+        None => None,
+    };
+    // Every distinct nearest config gets one Setup; files share it.
+    let setups: Mutex<HashMap<Option<PathBuf>, Arc<Setup>>> = Mutex::new(HashMap::new());
+    let get_setup = |cfg_path: Option<PathBuf>| -> Result<Arc<Setup>, Box<PackError>> {
+        if let Some(s) = setups.lock().map_err(|_| poisoned())?.get(&cfg_path) {
+            return Ok(s.clone());
+        }
+        let nearest = match &cfg_path {
+            Some(p) => config::load(p)?,
+            None => Loaded::default(),
+        };
+        let loaded = match &explicit {
+            // `--config` outranks the nearest file; its packs and ignores apply too.
+            Some(x) => Loaded {
+                path: x.path.clone(),
+                config: Config {
+                    packs: [x.config.packs.clone(), Vec::new()].concat(),
+                    ignore: x.config.ignore.clone(),
+                    ..config::merge(&x.config, &nearest.config)
+                },
+            },
+            None => nearest,
+        };
+        let s = Arc::new(setup(opts, &cli_cfg, &loaded)?);
+        setups
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(cfg_path, s.clone());
+        Ok(s)
+    };
+
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    for p in &paths {
+        collect_inputs(p, &mut inputs, &mut errors);
+    }
+    inputs.sort();
+    inputs.dedup();
+
+    // Resolve setups before the parallel part so config errors stop the run (exit 2).
+    let mut jobs: Vec<(PathBuf, Arc<Setup>)> = Vec::with_capacity(inputs.len());
+    for p in inputs {
+        let cfg_path = if p.as_os_str() == "-" {
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover(&d))
+        } else {
+            p.parent().and_then(|d| config::discover(&absolute(d)))
+        };
+        let s = get_setup(cfg_path)?;
+        if let Some(globs) = &s.ignore {
+            let rel = absolute(&p);
+            let rel = rel
+                .strip_prefix(absolute(&s.base))
+                .unwrap_or(&rel)
+                .to_path_buf();
+            if globs.is_match(&rel) {
+                continue;
+            }
+        }
+        jobs.push((p, s));
+    }
+    if jobs.is_empty() && errors.is_empty() && opts.paths.iter().all(|p| p.as_os_str() != "-") {
+        // Still check the rules load, so a broken pack is reported even with no scripts.
+        get_setup(
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover(&d)),
+        )?;
+    }
+    let lint_all = || -> Vec<FileReport> {
+        jobs.par_iter()
+            .map(|(p, s)| lint_path(p, s, opts))
+            .collect()
+    };
+    let mut files = match opts.jobs {
+        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(lint_all),
+            Err(_) => lint_all(),
+        },
+        _ => lint_all(),
+    };
+    files.extend(errors);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Outcome { files })
+}
+
+fn poisoned() -> Box<PackError> {
+    Box::new(PackError::new(
+        "<internal>",
+        "",
+        0,
+        0,
+        "lock poisoned".into(),
+    ))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Files under a path: explicit files whatever their extension, folders walked with
+/// .gitignore respected and only script extensions kept.
+fn collect_inputs(p: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<FileReport>) {
+    if p.as_os_str() == "-" {
+        out.push(p.to_path_buf());
+        return;
+    }
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => out.push(p.to_path_buf()),
+        Ok(m) if m.is_dir() => {
+            let walker = ignore::WalkBuilder::new(p)
+                .hidden(true)
+                .follow_links(true)
+                .require_git(false)
+                .build();
+            for entry in walker {
+                match entry {
+                    Ok(e) => {
+                        let path = e.path();
+                        let is_script =
+                            path.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+                                SCRIPT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+                            });
+                        if e.file_type().is_some_and(|t| t.is_file()) && is_script {
+                            out.push(path.to_path_buf());
+                        }
+                    }
+                    Err(err) => errors.push(error_report(
+                        err_path(&err).unwrap_or_else(|| display(p)),
+                        walk_error_text(&err),
+                    )),
+                }
+            }
+        }
+        Ok(_) => errors.push(error_report(
+            display(p),
+            "not a regular file or folder".into(),
+        )),
+        Err(e) => {
+            let msg = if std::fs::symlink_metadata(p).is_ok() {
+                format!("broken symbolic link: {e}")
+            } else {
+                io_text(&e)
+            };
+            errors.push(error_report(display(p), msg))
+        }
+    }
+}
+
+fn err_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(display(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(display(child)),
+        _ => None,
+    }
+}
+
+fn walk_error_text(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_error_text(err),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop (back to {})", display(ancestor))
+        }
+        ignore::Error::Io(e) => io_text(e),
+        other => other.to_string(),
+    }
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+pub fn error_report(path: String, error: String) -> FileReport {
+    FileReport {
+        path,
+        error: Some(error),
+        ..FileReport::default()
+    }
+}
+
+fn lint_path(p: &Path, s: &Setup, opts: &CheckOptions) -> FileReport {
+    let is_stdin = p.as_os_str() == "-";
+    let name = if is_stdin {
+        opts.stdin_filename.clone().unwrap_or_else(|| "-".into())
+    } else {
+        display(p)
+    };
+    let limit = opts.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let bytes = if is_stdin {
+        let mut buf = Vec::new();
+        let r = std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin(), limit + 1),
+            &mut buf,
+        );
+        match r {
+            Ok(_) if buf.len() as u64 > limit => {
+                return error_report(
+                    name,
+                    script::ParseError::TooLarge {
+                        size: buf.len() as u64,
+                        limit,
+                    }
+                    .to_string(),
+                );
+            }
+            Ok(_) => buf,
+            Err(e) => return error_report(name, io_text(&e)),
+        }
+    } else {
+        match std::fs::metadata(p) {
+            Ok(m) if m.len() > limit => {
+                return error_report(
+                    name,
+                    script::ParseError::TooLarge {
+                        size: m.len(),
+                        limit,
+                    }
+                    .to_string(),
+                );
+            }
+            Err(e) => return error_report(name, io_text(&e)),
+            _ => {}
+        }
+        match std::fs::read(p) {
+            Ok(b) => b,
+            Err(e) => return error_report(name, io_text(&e)),
+        }
+    };
+    let parse_name = if is_stdin {
+        opts.stdin_filename
+            .clone()
+            .unwrap_or_else(|| "stdin.txt".into())
+    } else {
+        name.clone()
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lint_bytes(&name, &parse_name, &bytes, s, opts.min_severity)
+    }));
+    match result {
+        Ok(r) => r,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            error_report(
+                name,
+                format!("internal error while linting (please report): {what}"),
+            )
+        }
+    }
+}
+
+/// Parse and lint one file's bytes: the whole pure pipeline for one file.
+pub fn lint_bytes(
+    display_name: &str,
+    parse_name: &str,
+    bytes: &[u8],
+    s: &Setup,
+    min_severity: Option<Severity>,
+) -> FileReport {
+    let script = match script::parse_bytes(parse_name, bytes) {
+        Ok(sc) => sc,
+        Err(e) => return error_report(display_name.to_string(), e.to_string()),
+    };
+    let overrides = Overrides {
+        children: s.config.children.clone(),
+        adults: s.config.adults.clone(),
+    };
+    let cast = cast::build(&script, &overrides);
+    let lang = s.config.lang.and_then(|l| l.lang());
+    let diagnostics = diagnose(&script, &cast, &s.engine, &s.config, lang, min_severity);
+    FileReport {
+        path: display_name.to_string(),
+        format: Some(script.format.as_str()),
+        encoding: Some(script.encoding),
+        scenes: script.headed_scenes(),
+        children: cast.children().map(|c| c.name.clone()).collect(),
+        diagnostics,
+        error: None,
+        source: Some(Arc::new(script.source)),
+    }
+}
+
+/// Findings to diagnostics: config severities, suppressions, and line/column for output.
+pub fn diagnose(
+    script: &Script,
+    cast: &cast::Cast,
+    engine: &Engine,
+    cfg: &Config,
+    lang: Option<Lang>,
+    min_severity: Option<Severity>,
+) -> Vec<Diagnostic> {
+    let findings = engine.lint(script, cast, &LintOptions { lang });
+    let lines = LineIndex::new(&script.source);
+    let mut sups = suppress::collect(script, &lines);
+    let mut out = Vec::new();
+    for f in findings {
+        let rule = &engine.rules[f.rule];
+        let Some(sev) = config::effective_severity(cfg, &rule.id, rule.prohibition, rule.severity)
+        else {
+            continue;
+        };
+        let sev = if f.adults_only {
+            f.severity
+        } else {
+            crate::engine::apply_shift(sev, f.shift)
+        };
+        let line = lines.line(f.span.start);
+        let proh = rule.prohibition.map(|p| p.id());
+        if let Some(s) = sups.iter_mut().find(|s| s.covers(&rule.id, proh, line)) {
+            s.used = true;
+            continue;
+        }
+        out.push(make_diag(
+            script,
+            &lines,
+            &rule.id,
+            rule.prohibition,
+            sev,
+            &rule.message,
+            &rule.help,
+            Some(f.scene),
+            f.span,
+            f.character,
+        ));
+    }
+    let zh = lang.unwrap_or_else(|| crate::engine::detect_lang(&script.source)) == Lang::Zh;
+    for s in &sups {
+        let scene = scene_of(script, s.span.start);
+        if s.reason.is_none() {
+            let (m, h) = if zh {
+                (
+                    "抑制注释缺少理由",
+                    "在规则名后写 `-- 理由`，说明为什么这里可以例外。",
+                )
+            } else {
+                (
+                    "suppression without a reason",
+                    "add `-- reason` after the rule id, saying why this place is an exception",
+                )
+            };
+            out.push(make_diag(
+                script,
+                &lines,
+                "dramalint.suppression.no-reason",
+                None,
+                Severity::Warning,
+                m,
+                h,
+                scene,
+                s.span.clone(),
+                None,
+            ));
+        }
+        if !s.used {
+            let (m, h) = if zh {
+                (
+                    "抑制注释没有抑制任何问题",
+                    "删除这条注释，或检查规则名是否写对。",
+                )
+            } else {
+                (
+                    "suppression suppresses nothing",
+                    "remove the comment, or check the rule id",
+                )
+            };
+            out.push(make_diag(
+                script,
+                &lines,
+                "dramalint.suppression.unused",
+                None,
+                Severity::Warning,
+                m,
+                h,
+                scene,
+                s.span.clone(),
+                None,
+            ));
+        }
+        let _ = SuppressionKind::Block;
+    }
+    if let Some(min) = min_severity {
+        out.retain(|d| d.severity >= min);
+    }
+    out.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
+    out
+}
+
+fn scene_of(script: &Script, offset: usize) -> Option<usize> {
+    script
+        .scenes
+        .iter()
+        .rev()
+        .find(|s| {
+            s.span.start <= offset
+                && (s.index == 0 || s.span.end > offset || s.span.start == offset)
+        })
+        .map(|s| s.index)
+        .or(Some(0))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_diag(
+    script: &Script,
+    lines: &LineIndex,
+    rule: &str,
+    prohibition: Option<Prohibition>,
+    severity: Severity,
+    message: &str,
+    help: &str,
+    scene: Option<usize>,
+    span: Range<usize>,
+    character: Option<String>,
+) -> Diagnostic {
+    let src = &script.source;
+    let (line, column) = lines.line_col(src, span.start);
+    let (end_line, end_column) = lines.line_col(src, span.end);
+    let lspan = lines.line_span(src, line);
+    let excerpt = src
+        .get(lspan)
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
+    Diagnostic {
+        rule: rule.to_string(),
+        prohibition,
+        severity,
+        message: message.to_string(),
+        help: help.to_string(),
+        scene,
+        span,
+        line,
+        column,
+        end_line,
+        end_column,
+        character,
+        excerpt,
+    }
+}

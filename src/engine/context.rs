@@ -1,0 +1,646 @@
+//! Who is who in a sentence: sentences, mentions of characters (names, child nouns, pronouns,
+//! "you"), and the roles a rule's `who` asks about (speaker, agent, target, witness, actor).
+
+use crate::cast::Cast;
+use crate::rules::compile::{ascii_word_bounded, build_automaton};
+use crate::rules::{Lang, Who};
+use crate::script::{Element, ElementKind, Scene, Script};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// What a mention refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ref {
+    /// A character of the cast (index into `Cast::characters`).
+    Char(usize),
+    /// A noun that always means a child (孩子, 小朋友, the kid).
+    ChildNoun,
+    /// A noun that means a child only when one is around (女儿, 宝贝, daughter, baby).
+    WeakChildNoun,
+    /// 他/她/he/she/him/her.
+    Pronoun,
+    /// 你/you.
+    You,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub what: Ref,
+}
+
+struct Lexicon {
+    ac: AhoCorasick,
+    refs: Vec<Ref>,
+}
+
+fn lexicon(entries: &[(&[&str], Ref)]) -> Lexicon {
+    let mut words = Vec::new();
+    let mut refs = Vec::new();
+    for (list, r) in entries {
+        for w in *list {
+            words.push(w.to_string());
+            refs.push(*r);
+        }
+    }
+    let ac = build_automaton(&words, MatchKind::LeftmostLongest)
+        .unwrap_or_else(|_| unreachable!("static lexicon builds"));
+    Lexicon { ac, refs }
+}
+
+static ZH_LEX: LazyLock<Lexicon> = LazyLock::new(|| {
+    lexicon(&[
+        (
+            &[
+                "孩子",
+                "小孩",
+                "小朋友",
+                "小家伙",
+                "小男孩",
+                "小女孩",
+                "小丫头",
+                "小姑娘",
+                "小不点",
+                "小屁孩",
+                "熊孩子",
+                "娃娃",
+                "小娃",
+                "萌宝",
+                "小崽子",
+                "崽崽",
+                "幼童",
+                "儿童",
+                "婴儿",
+                "小宝宝",
+                "童星",
+                "小演员",
+                "儿童演员",
+            ],
+            Ref::ChildNoun,
+        ),
+        (
+            &[
+                "女儿",
+                "儿子",
+                "宝宝",
+                "宝贝",
+                "孙子",
+                "孙女",
+                "外孙",
+                "外孙女",
+                "闺女",
+                "小公主",
+                "小少爷",
+                "小小姐",
+            ],
+            Ref::WeakChildNoun,
+        ),
+        (&["他", "她"], Ref::Pronoun),
+        (&["你", "您"], Ref::You),
+    ])
+});
+
+static EN_LEX: LazyLock<Lexicon> = LazyLock::new(|| {
+    lexicon(&[
+        (
+            &[
+                "kid",
+                "kids",
+                "child",
+                "children",
+                "little girl",
+                "little boy",
+                "toddler",
+                "little one",
+                "kiddo",
+                "preschooler",
+                "first grader",
+                "child actor",
+                "child performer",
+                "young actor",
+                "minor",
+            ],
+            Ref::ChildNoun,
+        ),
+        (
+            &[
+                "son",
+                "daughter",
+                "baby",
+                "granddaughter",
+                "grandson",
+                "sweetie",
+                "princess",
+                "buddy",
+                "pumpkin",
+                "the girl",
+                "the boy",
+            ],
+            Ref::WeakChildNoun,
+        ),
+        (
+            &[
+                "he", "she", "him", "her", "his", "hers", "himself", "herself",
+            ],
+            Ref::Pronoun,
+        ),
+        (&["you", "your", "yours", "yourself"], Ref::You),
+    ])
+});
+
+/// Words that show production text is about a child performer.
+static CHILD_ACTOR_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words: Vec<String> = [
+        "小演员",
+        "童星",
+        "儿童演员",
+        "未成年演员",
+        "孩子",
+        "小朋友",
+        "婴儿",
+        "宝宝",
+        "幼儿",
+        "child actor",
+        "child performer",
+        "young actor",
+        "kid",
+        "kids",
+        "baby",
+        "infant",
+        "toddler",
+        "minor",
+        "child",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    build_automaton(&words, MatchKind::LeftmostLongest)
+        .unwrap_or_else(|_| unreachable!("static list builds"))
+});
+
+static AGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(\d{1,2})\s*(?:岁|周岁|-year-old|\s*years?\s*old|-month-old|个月)")
+        .unwrap_or_else(|_| unreachable!("static regex"))
+});
+
+/// Sentence ends: a finding lives in one sentence.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
+    )
+}
+
+/// Clause breaks: negation does not reach across them.
+pub fn is_clause_break(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, '，' | ',' | '：' | ':' | '、' | '—')
+}
+
+/// The sentences of a text range, as absolute byte ranges (English `.` ends a sentence too).
+pub fn sentences(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let Some(text) = source.get(range.clone()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let next = it.peek().map(|&(_, n)| n);
+        let end_here = is_sentence_end(c)
+            || (c == '.' && next.is_none_or(|n| n == ' ' || n == '\n' || n == '"'))
+                && !ends_with_abbrev(&text[start..i]);
+        if end_here {
+            let e = i + c.len_utf8();
+            if text[start..e].trim().chars().count() > 0 {
+                out.push(range.start + start..range.start + e);
+            }
+            start = e;
+        }
+    }
+    if text[start..].trim().chars().count() > 0 {
+        out.push(range.start + start..range.end);
+    }
+    out
+}
+
+fn ends_with_abbrev(s: &str) -> bool {
+    let w = s.rsplit(' ').next().unwrap_or("");
+    matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "INT" | "EXT" | "vs")
+}
+
+/// Per-script analysis shared by every rule.
+pub struct Analysis<'a> {
+    pub script: &'a Script,
+    pub cast: &'a Cast,
+    pub lang: Lang,
+    names: Option<AhoCorasick>,
+    name_owner: Vec<usize>,
+    /// Children present in each scene (by position in `script.scenes`).
+    pub present: Vec<Vec<usize>>,
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(script: &'a Script, cast: &'a Cast, lang: Lang) -> Self {
+        let mut words = Vec::new();
+        let mut owner = Vec::new();
+        for (i, c) in cast.characters.iter().enumerate() {
+            for n in std::iter::once(&c.name).chain(c.aliases.iter()) {
+                if !n.trim().is_empty() {
+                    words.push(n.clone());
+                    owner.push(i);
+                }
+            }
+        }
+        let names = if words.is_empty() {
+            None
+        } else {
+            build_automaton(&words, MatchKind::LeftmostLongest).ok()
+        };
+        let mut a = Analysis {
+            script,
+            cast,
+            lang,
+            names,
+            name_owner: owner,
+            present: Vec::new(),
+        };
+        a.present = script.scenes.iter().map(|s| a.scene_children(s)).collect();
+        a
+    }
+
+    fn is_child(&self, idx: usize) -> bool {
+        self.cast.characters.get(idx).is_some_and(|c| c.child)
+    }
+
+    pub fn name(&self, idx: usize) -> Option<&str> {
+        self.cast.characters.get(idx).map(|c| c.name.as_str())
+    }
+
+    fn speaker_idx(&self, el: &Element) -> Option<usize> {
+        let sp = el.speaker.as_deref()?;
+        self.cast
+            .characters
+            .iter()
+            .position(|c| c.name == sp || c.aliases.iter().any(|a| a == sp))
+    }
+
+    fn scene_children(&self, scene: &Scene) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let add = |i: usize, out: &mut Vec<usize>| {
+            if self.is_child(i) && !out.contains(&i) {
+                out.push(i);
+            }
+        };
+        for el in &scene.elements {
+            if let Some(i) = self.speaker_idx(el) {
+                add(i, &mut out);
+            }
+            if matches!(el.kind, ElementKind::Comment) {
+                continue;
+            }
+            for m in self.name_mentions(el.text.clone()) {
+                if let Ref::Char(i) = m.what {
+                    add(i, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn name_mentions(&self, range: Range<usize>) -> Vec<Mention> {
+        let Some(ac) = &self.names else {
+            return Vec::new();
+        };
+        let Some(text) = self.script.source.get(range.clone()) else {
+            return Vec::new();
+        };
+        ac.find_iter(text)
+            .filter(|m| ascii_word_bounded(text, m.start(), m.end()))
+            .map(|m| Mention {
+                start: range.start + m.start(),
+                end: range.start + m.end(),
+                what: Ref::Char(self.name_owner[m.pattern().as_usize()]),
+            })
+            .collect()
+    }
+
+    /// Every mention in a range: names first, then nouns and pronouns that do not overlap them.
+    pub fn mentions(&self, range: Range<usize>) -> Vec<Mention> {
+        let mut out = self.name_mentions(range.clone());
+        let Some(text) = self.script.source.get(range.clone()) else {
+            return out;
+        };
+        let lex = match self.lang {
+            Lang::Zh => &*ZH_LEX,
+            Lang::En => &*EN_LEX,
+        };
+        for m in lex.ac.find_iter(text) {
+            if !ascii_word_bounded(text, m.start(), m.end()) {
+                continue;
+            }
+            let (s, e) = (range.start + m.start(), range.start + m.end());
+            if out.iter().any(|n| n.start < e && s < n.end) {
+                continue;
+            }
+            // 他们/她们 and 你们 are plural: not one character.
+            let after = &text[m.end()..];
+            let what = lex.refs[m.pattern().as_usize()];
+            if matches!(what, Ref::Pronoun | Ref::You) && after.starts_with('们') {
+                continue;
+            }
+            out.push(Mention {
+                start: s,
+                end: e,
+                what,
+            });
+        }
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    /// The last named character before `pos` in the scene (for pronouns and dropped subjects).
+    fn antecedent(&self, scene: &Scene, pos: usize) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for el in scene.elements.iter().filter(|e| e.span.start < pos) {
+            if el.kind == ElementKind::Dialogue {
+                continue;
+            }
+            let end = el.text.end.min(pos);
+            if end <= el.text.start {
+                continue;
+            }
+            if let Some(m) = self
+                .name_mentions(el.text.start..end)
+                .into_iter()
+                .rev()
+                .find(|m| matches!(m.what, Ref::Char(_)))
+                && let Ref::Char(i) = m.what
+                && best.is_none_or(|(p, _)| m.start > p)
+            {
+                best = Some((m.start, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    fn resolve(&self, scene_pos: usize, scene: &Scene, m: &Mention) -> Option<Party> {
+        let present = &self.present[scene_pos];
+        match m.what {
+            Ref::Char(i) => Some(Party::Char(i)),
+            Ref::ChildNoun => Some(
+                present
+                    .first()
+                    .map_or(Party::SomeChild, |&i| Party::Char(i)),
+            ),
+            Ref::WeakChildNoun => present.first().map(|&i| Party::Char(i)),
+            Ref::Pronoun => self.antecedent(scene, m.start).map(Party::Char),
+            Ref::You => None,
+        }
+    }
+
+    fn party_is_child(&self, p: Party) -> bool {
+        match p {
+            Party::Char(i) => self.is_child(i),
+            Party::SomeChild => true,
+        }
+    }
+
+    fn party_name(&self, p: Party) -> Option<String> {
+        match p {
+            Party::Char(i) => self.name(i).map(str::to_string),
+            Party::SomeChild => None,
+        }
+    }
+
+    /// Whom a line of dialogue speaks to: a child in an adjacent turn, or the only other
+    /// speaker of the scene.
+    fn addressee_child(&self, scene_pos: usize, el_pos: usize) -> Option<usize> {
+        let scene = &self.script.scenes[scene_pos];
+        let me = self.speaker_idx(&scene.elements[el_pos]);
+        let near = |range: &mut dyn Iterator<Item = &Element>| {
+            range
+                .filter(|e| e.kind == ElementKind::Dialogue)
+                .filter_map(|e| self.speaker_idx(e))
+                .find(|&i| Some(i) != me)
+        };
+        let prev = near(&mut scene.elements[..el_pos].iter().rev());
+        let next = near(&mut scene.elements[el_pos + 1..].iter());
+        for c in [prev, next].into_iter().flatten() {
+            if self.is_child(c) {
+                return Some(c);
+            }
+        }
+        let present = &self.present[scene_pos];
+        let others: Vec<usize> = scene
+            .elements
+            .iter()
+            .filter_map(|e| self.speaker_idx(e))
+            .filter(|&i| Some(i) != me)
+            .collect();
+        if others.iter().all(|&i| self.is_child(i)) {
+            return present.iter().copied().find(|&i| Some(i) != me);
+        }
+        None
+    }
+
+    /// Does `who` hold for a hit? Returns the child concerned (name when known).
+    pub fn check_who(
+        &self,
+        who: Who,
+        scene_pos: usize,
+        el_pos: usize,
+        sentence: Range<usize>,
+        hit: Range<usize>,
+    ) -> Option<Option<String>> {
+        let scene = &self.script.scenes[scene_pos];
+        let el = &scene.elements[el_pos];
+        let speaker = self.speaker_idx(el);
+        let speaker_child = speaker.filter(|&i| self.is_child(i));
+        let present = &self.present[scene_pos];
+        match who {
+            Who::Any => Some(None),
+            Who::ChildSpeaker => speaker_child.map(|i| self.name(i).map(str::to_string)),
+            Who::ChildPresent => speaker_child
+                .or_else(|| present.first().copied())
+                .map(|i| self.name(i).map(str::to_string))
+                .or_else(|| {
+                    self.mentions(sentence.clone())
+                        .iter()
+                        .any(|m| m.what == Ref::ChildNoun)
+                        .then_some(None)
+                }),
+            Who::ChildWitness => present
+                .iter()
+                .copied()
+                .find(|&i| Some(i) != speaker)
+                .map(|i| self.name(i).map(str::to_string)),
+            Who::ChildAgent => {
+                if el.kind == ElementKind::Dialogue {
+                    return speaker_child.map(|i| self.name(i).map(str::to_string));
+                }
+                let (agent, _) = self.roles(scene_pos, sentence, hit);
+                agent
+                    .filter(|&p| self.party_is_child(p))
+                    .map(|p| self.party_name(p))
+            }
+            Who::ChildTarget => {
+                let (_, targets) = self.roles(scene_pos, sentence.clone(), hit);
+                if let Some(p) = targets.into_iter().find(|&p| self.party_is_child(p)) {
+                    return Some(self.party_name(p));
+                }
+                if el.kind == ElementKind::Dialogue
+                    && self.mentions(sentence).iter().any(|m| m.what == Ref::You)
+                    && let Some(c) = self.addressee_child(scene_pos, el_pos)
+                {
+                    return Some(self.name(c).map(str::to_string));
+                }
+                None
+            }
+            Who::ChildActor => self.child_actor(scene_pos, el_pos, sentence),
+        }
+    }
+
+    /// Production text about a child performer.
+    fn child_actor(
+        &self,
+        scene_pos: usize,
+        el_pos: usize,
+        sentence: Range<usize>,
+    ) -> Option<Option<String>> {
+        let el = &self.script.scenes[scene_pos].elements[el_pos];
+        let text = self.script.source.get(el.text.clone())?;
+        for m in self.name_mentions(el.text.clone()) {
+            if let Ref::Char(i) = m.what
+                && self.is_child(i)
+            {
+                return Some(self.name(i).map(str::to_string));
+            }
+        }
+        let present_name = || {
+            self.present[scene_pos]
+                .first()
+                .and_then(|&i| self.name(i).map(str::to_string))
+        };
+        if CHILD_ACTOR_WORDS
+            .find_iter(text)
+            .any(|m| ascii_word_bounded(text, m.start(), m.end()))
+        {
+            return Some(present_name());
+        }
+        let s = self.script.source.get(sentence).unwrap_or("");
+        for c in AGE_RE.captures_iter(s).chain(AGE_RE.captures_iter(text)) {
+            let months = c
+                .get(0)
+                .is_some_and(|m| m.as_str().contains("month") || m.as_str().contains("个月"));
+            if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok())
+                && (months || n < 14)
+            {
+                return Some(present_name());
+            }
+        }
+        None
+    }
+
+    /// The agent and the targets of a sentence, around a hit.
+    fn roles(
+        &self,
+        scene_pos: usize,
+        sentence: Range<usize>,
+        hit: Range<usize>,
+    ) -> (Option<Party>, Vec<Party>) {
+        let scene = &self.script.scenes[scene_pos];
+        let text = self.script.source.get(sentence.clone()).unwrap_or("");
+        let ms = self.mentions(sentence.clone());
+        let mut parties: Vec<(Mention, Party)> = ms
+            .iter()
+            .filter_map(|m| self.resolve(scene_pos, scene, m).map(|p| (*m, p)))
+            .collect();
+        // A dropped subject (common in Chinese action lines) is the last named character.
+        if (parties.is_empty() || parties[0].0.start > hit.start)
+            && let Some(i) = self.antecedent(scene, sentence.start)
+        {
+            {
+                let m = Mention {
+                    start: sentence.start,
+                    end: sentence.start,
+                    what: Ref::Char(i),
+                };
+                if parties.is_empty() || self.lang == Lang::Zh {
+                    parties.insert(0, (m, Party::Char(i)));
+                }
+            }
+        }
+        let Some(((first, agent_party), rest)) = parties.split_first() else {
+            return (None, Vec::new());
+        };
+        let after_first = &self.script.source[first.end.min(sentence.end)..sentence.end];
+        let passive = is_passive(after_first, self.lang);
+        let mut targets: Vec<Party> = rest
+            .iter()
+            .filter(|(_, p)| p != agent_party)
+            .map(|&(_, p)| p)
+            .collect();
+        // 把X / 让X / 逼X / make X: X is acted on even when named first in the clause.
+        let _ = text;
+        if passive {
+            targets.insert(0, *agent_party);
+            let agent = rest.first().map(|&(_, p)| p);
+            return (agent, targets);
+        }
+        (Some(*agent_party), targets)
+    }
+}
+
+/// A resolved participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Party {
+    Char(usize),
+    /// 孩子/the kid with no named child around.
+    SomeChild,
+}
+
+/// Is the clause right after a mention passive (`被`, `is forced to`, `gets slapped`)?
+fn is_passive(after: &str, lang: Lang) -> bool {
+    let head: String = after.chars().take(12).collect();
+    match lang {
+        Lang::Zh => {
+            let h: String = head.chars().take(4).collect();
+            h.contains('被') || h.contains('遭') || h.contains("挨")
+        }
+        Lang::En => {
+            let h = head.to_ascii_lowercase();
+            let h = h.trim_start_matches(['\'', 's']).trim_start();
+            ["is ", "was ", "gets ", "got ", "'s ", "being "]
+                .iter()
+                .any(|p| h.starts_with(p))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_chinese_and_english_ends() {
+        let s = "她扬起手。小宝哭了！He runs. Mr. Lee waits";
+        let parts: Vec<&str> = sentences(s, 0..s.len())
+            .into_iter()
+            .map(|r| &s[r])
+            .collect();
+        assert_eq!(
+            parts,
+            vec!["她扬起手。", "小宝哭了！", "He runs.", " Mr. Lee waits"]
+        );
+    }
+
+    #[test]
+    fn passive_detection() {
+        assert!(is_passive("被继母推倒", Lang::Zh));
+        assert!(!is_passive("推倒了继母", Lang::Zh));
+        assert!(is_passive(" is forced to kneel", Lang::En));
+        assert!(!is_passive(" slaps him", Lang::En));
+    }
+}

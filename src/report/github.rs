@@ -1,0 +1,49 @@
+//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line a diagnostic.
+
+use crate::check::FileReport;
+use crate::rules::Severity;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_prop(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn report(files: &[FileReport]) -> String {
+    let mut out = String::new();
+    for f in files {
+        if let Some(e) = &f.error {
+            out.push_str(&format!(
+                "::error file={}::{}\n",
+                escape_prop(&f.path),
+                escape_data(e)
+            ));
+        }
+        for d in &f.diagnostics {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let title = match d.prohibition {
+                Some(p) => format!("{} ({})", d.rule, p.id()),
+                None => d.rule.clone(),
+            };
+            out.push_str(&format!(
+                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+                escape_prop(&f.path),
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                escape_prop(&title),
+                escape_data(&format!("{} — {}", d.message, d.help)),
+            ));
+        }
+    }
+    out
+}

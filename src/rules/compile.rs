@@ -1,0 +1,519 @@
+//! From YAML text to checked runtime rules. Every error points into the YAML: file, line, key.
+
+use super::schema::*;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use regex::{Regex, RegexBuilder};
+use std::sync::Arc;
+
+/// Largest rule pack file read, so a pack from elsewhere cannot exhaust memory.
+pub const MAX_PACK_BYTES: usize = 16 << 20;
+/// Compiled size limit of one regex (the `regex` crate's `size_limit`).
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A rule pack that could not be loaded.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{path}:{line}:{column}: {message}")]
+#[diagnostic(code(dramalint::rule_pack))]
+pub struct PackError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl PackError {
+    pub fn new(path: &str, text: &str, offset: usize, len: usize, message: String) -> Self {
+        let offset = crate::script::lines::floor_char_boundary(text, offset);
+        let idx = crate::script::LineIndex::new(text);
+        let (line, column) = idx.line_col(text, offset);
+        PackError {
+            path: path.to_string(),
+            line,
+            column,
+            label: "here".into(),
+            message,
+            src: NamedSource::new(path, text.to_string()),
+            span: (offset, len.min(text.len().saturating_sub(offset))).into(),
+            help: None,
+        }
+    }
+
+    fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(help.to_string());
+        self
+    }
+}
+
+/// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
+#[derive(Debug, Clone, Default)]
+pub struct Cues {
+    words: Option<AhoCorasick>,
+    regexes: Vec<Regex>,
+    /// Length in characters of each word, for the "single character only when adjacent" rule.
+    word_chars: Vec<usize>,
+}
+
+impl Cues {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_none() && self.regexes.is_empty()
+    }
+
+    /// Byte ranges of every cue in `text`.
+    pub fn find_all(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        if let Some(ac) = &self.words {
+            for m in ac.find_overlapping_iter(text) {
+                if ascii_word_bounded(text, m.start(), m.end()) {
+                    out.push((m.start(), m.end(), self.word_chars[m.pattern().as_usize()]));
+                }
+            }
+        }
+        for re in &self.regexes {
+            for m in re.find_iter(text) {
+                out.push((m.start(), m.end(), m.as_str().chars().count()));
+            }
+        }
+        out
+    }
+
+    pub fn any_in(&self, text: &str) -> bool {
+        if let Some(ac) = &self.words
+            && ac
+                .find_overlapping_iter(text)
+                .any(|m| ascii_word_bounded(text, m.start(), m.end()))
+        {
+            return true;
+        }
+        self.regexes.iter().any(|r| r.is_match(text))
+    }
+}
+
+/// English words must start and end at word boundaries (an inflection suffix may follow).
+pub fn ascii_word_bounded(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let first = b.get(start).copied().unwrap_or(b' ');
+    let last = if end > 0 {
+        b.get(end - 1).copied().unwrap_or(b' ')
+    } else {
+        b' '
+    };
+    if first.is_ascii_alphanumeric() && start > 0 && b[start - 1].is_ascii_alphanumeric() {
+        return false;
+    }
+    if last.is_ascii_alphanumeric() && b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        let rest = &text[end..];
+        let word_len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'\'')
+            .count();
+        let suffix = rest[..word_len].to_ascii_lowercase();
+        return matches!(
+            suffix.as_str(),
+            "s" | "es" | "ed" | "d" | "ing" | "'s" | "n"
+        );
+    }
+    true
+}
+
+/// A compiled, checked rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    pub lang: Lang,
+    /// Where the rule was loaded from (a path, or `<default>/zh/extremity.yaml`).
+    pub origin: String,
+    pub prohibition: Option<Prohibition>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    pub scope: Vec<ScopeKind>,
+    pub who: Vec<Who>,
+    /// Literal triggers, as written.
+    pub keywords: Vec<String>,
+    pub patterns: Vec<Regex>,
+    pub with: Cues,
+    pub with_also: Cues,
+    pub window: Window,
+    /// Negation cues checked just before a hit.
+    pub unless: Cues,
+    pub unless_sentence: Cues,
+    pub unless_distance: usize,
+    pub endorsement: bool,
+    pub correction: bool,
+    pub adults: Option<Severity>,
+    pub examples: Examples,
+    /// The source as written (for `rules explain` and docs).
+    pub raw: Arc<SerializableRule>,
+}
+
+impl Rule {
+    pub fn in_scope(&self, kind: ScopeKind) -> bool {
+        self.scope.contains(&ScopeKind::Any) || self.scope.contains(&kind)
+    }
+}
+
+/// Negators and disapproval cues every rule gets unless `negation: false`.
+fn default_negators(lang: Lang) -> (&'static [&'static str], &'static [&'static str]) {
+    match lang {
+        Lang::Zh => (
+            &[
+                "不要",
+                "别",
+                "不许",
+                "不准",
+                "不能",
+                "不可以",
+                "禁止",
+                "不该",
+                "不应该",
+                "绝不",
+                "从不",
+                "没有",
+                "没",
+                "不会",
+                "休想",
+                "不",
+                "未",
+                "并未",
+                "不得",
+                "严禁",
+                "拒绝",
+                "阻止",
+                "制止",
+                "拦住",
+                "谁也不",
+            ],
+            &[
+                "是不对的",
+                "不对的",
+                "是错的",
+                "不可以这样",
+                "违法",
+                "犯法",
+                "不应该",
+                "要不得",
+            ],
+        ),
+        Lang::En => (
+            &[
+                "don't",
+                "do not",
+                "never",
+                "not",
+                "no one",
+                "nobody",
+                "won't",
+                "shouldn't",
+                "mustn't",
+                "can't",
+                "cannot",
+                "doesn't",
+                "didn't",
+                "stop",
+                "no more",
+                "refuse",
+                "refuses",
+                "without",
+            ],
+            &[
+                "is wrong",
+                "was wrong",
+                "isn't the answer",
+                "not okay",
+                "not ok",
+                "never okay",
+                "against the law",
+                "isn't right",
+                "is not right",
+                "we don't",
+            ],
+        ),
+    }
+}
+
+/// Build a cue list; `re:` entries are regexes.
+fn cues(items: &[String], extra: &[&str], ctx: &Ctx, key: &str) -> Result<Cues, Box<PackError>> {
+    let mut words: Vec<String> = Vec::new();
+    let mut regexes = Vec::new();
+    for item in items {
+        if let Some(re) = item.strip_prefix("re:") {
+            regexes.push(ctx.regex(re.trim(), key)?);
+        } else if item.trim().is_empty() {
+            return Err(ctx.err(key, item, format!("empty entry in `{key}`")));
+        } else {
+            words.push(item.clone());
+        }
+    }
+    words.extend(extra.iter().map(|s| s.to_string()));
+    let word_chars = words.iter().map(|w| w.chars().count()).collect();
+    let words =
+        if words.is_empty() {
+            None
+        } else {
+            Some(build_automaton(&words, MatchKind::Standard).map_err(|e| {
+                ctx.err(key, "", format!("cannot build the `{key}` automaton: {e}"))
+            })?)
+        };
+    Ok(Cues {
+        words,
+        regexes,
+        word_chars,
+    })
+}
+
+/// One automaton over literal words, ASCII case-insensitive.
+pub fn build_automaton(
+    words: &[String],
+    kind: MatchKind,
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(kind)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .or_else(|_| {
+            // A DFA over a huge word list can exceed its size limit; the contiguous NFA is
+            // slower but has no such limit.
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .build(words)
+        })
+}
+
+/// What the compiler needs to point into the YAML.
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    /// Byte offset of this rule's `id:` line, so searches start there.
+    rule_at: usize,
+}
+
+impl Ctx<'_> {
+    /// The offset of `needle` (or of `key:`) at or after this rule's start.
+    fn locate(&self, key: &str, needle: &str) -> (usize, usize) {
+        let hay = &self.text[self.rule_at..];
+        if !needle.is_empty()
+            && let Some(i) = hay.find(needle)
+        {
+            return (self.rule_at + i, needle.len());
+        }
+        if let Some(i) = hay.find(&format!("{key}:")) {
+            return (self.rule_at + i, key.len());
+        }
+        (self.rule_at, 0)
+    }
+
+    fn err(&self, key: &str, needle: &str, message: String) -> Box<PackError> {
+        let (o, l) = self.locate(key, needle);
+        Box::new(PackError::new(self.path, self.text, o, l, message))
+    }
+
+    fn regex(&self, pattern: &str, key: &str) -> Result<Regex, Box<PackError>> {
+        RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                let msg = match &e {
+                    regex::Error::CompiledTooBig(n) => format!(
+                        "regex in `{key}` is too large once compiled (limit {n} bytes): {pattern}"
+                    ),
+                    _ => format!("invalid regex in `{key}`: {e}"),
+                };
+                self.err(key, pattern, msg)
+                    .with_help("Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax")
+                    .into()
+            })
+    }
+}
+
+/// Parse and compile one pack file.
+pub fn compile_pack(path: &str, text: &str) -> Result<Vec<Rule>, Box<PackError>> {
+    if text.len() > MAX_PACK_BYTES {
+        return Err(Box::new(PackError::new(
+            path,
+            "",
+            0,
+            0,
+            format!(
+                "rule pack is {} bytes, over the {MAX_PACK_BYTES}-byte limit",
+                text.len()
+            ),
+        )));
+    }
+    let pack: SerializablePack = serde_yaml::from_str(text).map_err(|e| {
+        let offset = e.location().map(|l| l.index()).unwrap_or(0);
+        let msg = e.to_string();
+        let msg = msg
+            .split(" at line ")
+            .next()
+            .unwrap_or(&msg)
+            .trim()
+            .to_string();
+        Box::new(
+            PackError::new(path, text, offset, 1, msg)
+                .with_help("see docs/rules.md for the pack format; every key is listed there"),
+        )
+    })?;
+    let mut rules = Vec::with_capacity(pack.rules.len());
+    let mut search_from = 0;
+    for raw in pack.rules {
+        let rule_at = text[search_from..]
+            .find(&raw.id)
+            .map(|i| i + search_from)
+            .unwrap_or(search_from);
+        search_from = rule_at;
+        let ctx = Ctx {
+            path,
+            text,
+            rule_at: text[..rule_at].rfind('\n').map_or(0, |i| i + 1),
+        };
+        rules.push(compile_rule(raw, &pack.pack, pack.lang, &ctx)?);
+    }
+    Ok(rules)
+}
+
+fn compile_rule(
+    raw: SerializableRule,
+    pack: &str,
+    lang: Lang,
+    ctx: &Ctx,
+) -> Result<Rule, Box<PackError>> {
+    if raw.id.trim().is_empty() || raw.id.contains(char::is_whitespace) {
+        return Err(ctx.err(
+            "id",
+            &raw.id,
+            "a rule id must be non-empty and contain no spaces".into(),
+        ));
+    }
+    if raw.keywords.is_empty() && raw.patterns.is_empty() {
+        return Err(ctx.err(
+            "keywords",
+            "",
+            format!("rule `{}` has neither `keywords` nor `patterns`", raw.id),
+        ));
+    }
+    if raw.examples.invalid.is_empty() || raw.examples.valid.is_empty() {
+        return Err(ctx.err(
+            "examples",
+            "",
+            format!(
+                "rule `{}` needs at least one `invalid` and one `valid` example",
+                raw.id
+            ),
+        ));
+    }
+    if let Some(k) = raw.keywords.iter().find(|k| k.trim().is_empty()) {
+        return Err(ctx.err("keywords", k, "empty keyword".into()));
+    }
+    let patterns = raw
+        .patterns
+        .iter()
+        .map(|p| ctx.regex(p, "patterns"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (neg, disapprove) = if raw.negation {
+        default_negators(lang)
+    } else {
+        (&[][..], &[][..])
+    };
+    let scope = if raw.scope.is_empty() {
+        vec![ScopeKind::Dialogue, ScopeKind::Action]
+    } else {
+        raw.scope.clone()
+    };
+    Ok(Rule {
+        id: raw.id.clone(),
+        pack: pack.to_string(),
+        lang,
+        origin: ctx.path.to_string(),
+        prohibition: raw.prohibition,
+        severity: raw.severity,
+        message: raw.message.clone(),
+        help: raw.help.clone(),
+        description: raw.description.clone(),
+        sources: raw.sources.clone(),
+        scope,
+        who: raw.who.to_vec(),
+        keywords: raw.keywords.clone(),
+        patterns,
+        with: cues(&raw.with, &[], ctx, "with")?,
+        with_also: cues(&raw.with_also, &[], ctx, "with_also")?,
+        window: raw.window,
+        unless: cues(&raw.unless, neg, ctx, "unless")?,
+        unless_sentence: cues(&raw.unless_sentence, disapprove, ctx, "unless_sentence")?,
+        unless_distance: raw.unless_distance.unwrap_or(match lang {
+            Lang::Zh => 8,
+            Lang::En => 24,
+        }),
+        endorsement: raw.endorsement,
+        correction: raw.correction,
+        adults: raw.adults,
+        examples: raw.examples.clone(),
+        raw: Arc::new(raw),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = "pack: t\nlang: zh\nrules:\n  - id: zh.t.a\n    prohibition: extremity\n    severity: error\n    message: m\n    help: h\n    keywords: [扇]\n    examples:\n      invalid: ['x']\n      valid: ['y']\n";
+
+    #[test]
+    fn compiles_a_minimal_pack() {
+        let rules = compile_pack("p.yaml", OK).unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].scope, vec![ScopeKind::Dialogue, ScopeKind::Action]);
+        assert_eq!(rules[0].who, vec![Who::ChildPresent]);
+    }
+
+    #[test]
+    fn unknown_key_points_at_line() {
+        let bad = OK.replace("    help: h\n", "    help: h\n    colour: red\n");
+        let e = compile_pack("p.yaml", &bad).unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        assert!(e.message.contains("colour"), "{}", e.message);
+    }
+
+    #[test]
+    fn bad_regex_points_at_pattern() {
+        let bad = OK.replace(
+            "    keywords: [扇]\n",
+            "    keywords: [扇]\n    patterns: ['(扇']\n",
+        );
+        let e = compile_pack("p.yaml", &bad).unwrap_err();
+        assert_eq!(e.line, 10, "{e}");
+        assert!(e.message.contains("invalid regex"), "{}", e.message);
+    }
+
+    #[test]
+    fn huge_regex_refused() {
+        let bad = OK.replace(
+            "    keywords: [扇]\n",
+            "    keywords: [扇]\n    patterns: ['\\w{1000}\\w{1000}\\w{1000}']\n",
+        );
+        let e = compile_pack("p.yaml", &bad).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+    }
+
+    #[test]
+    fn english_word_bounds_allow_inflections() {
+        let t = "She slaps him; slapstick; reslap";
+        assert!(ascii_word_bounded(t, 4, 8));
+        assert!(!ascii_word_bounded(t, 15, 19));
+        assert!(!ascii_word_bounded(t, 28, 32));
+    }
+}

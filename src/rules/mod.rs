@@ -1,0 +1,168 @@
+//! Rule packs: the YAML schema ([`schema`]), compilation into checked rules ([`compile`]), the
+//! packs embedded in the binary, and loading packs from folders.
+
+pub mod compile;
+pub mod docs;
+pub mod schema;
+pub mod verify;
+
+pub use compile::{PackError, Rule};
+pub use schema::{Lang, Prohibition, ScopeKind, Severity, Who};
+
+use std::path::Path;
+
+/// The default packs, embedded so `check` works with no files beside the binary.
+pub const DEFAULT_PACKS: &[(&str, &str)] = &[
+    (
+        "zh/adultification.yaml",
+        include_str!("../../rules/zh/adultification.yaml"),
+    ),
+    (
+        "zh/materialism.yaml",
+        include_str!("../../rules/zh/materialism.yaml"),
+    ),
+    (
+        "zh/vulgarity.yaml",
+        include_str!("../../rules/zh/vulgarity.yaml"),
+    ),
+    (
+        "zh/extremity.yaml",
+        include_str!("../../rules/zh/extremity.yaml"),
+    ),
+    (
+        "zh/instrumentalization.yaml",
+        include_str!("../../rules/zh/instrumentalization.yaml"),
+    ),
+    (
+        "en/adultification.yaml",
+        include_str!("../../rules/en/adultification.yaml"),
+    ),
+    (
+        "en/materialism.yaml",
+        include_str!("../../rules/en/materialism.yaml"),
+    ),
+    (
+        "en/vulgarity.yaml",
+        include_str!("../../rules/en/vulgarity.yaml"),
+    ),
+    (
+        "en/extremity.yaml",
+        include_str!("../../rules/en/extremity.yaml"),
+    ),
+    (
+        "en/instrumentalization.yaml",
+        include_str!("../../rules/en/instrumentalization.yaml"),
+    ),
+];
+
+/// Every loaded rule, ids unique.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The embedded default packs.
+    pub fn defaults() -> Result<RuleSet, Box<PackError>> {
+        let mut set = RuleSet::default();
+        for (name, text) in DEFAULT_PACKS {
+            set.add(&format!("<default>/rules/{name}"), text)?;
+        }
+        Ok(set)
+    }
+
+    /// Compile one pack's text and add its rules; a duplicate id is an error.
+    pub fn add(&mut self, path: &str, text: &str) -> Result<(), Box<PackError>> {
+        let rules = compile::compile_pack(path, text)?;
+        for r in rules {
+            if let Some(prev) = self.rules.iter().find(|p| p.id == r.id) {
+                let at = text.find(&r.id).unwrap_or(0);
+                return Err(Box::new(PackError::new(
+                    path,
+                    text,
+                    at,
+                    r.id.len(),
+                    format!(
+                        "duplicate rule id `{}` (already defined in {})",
+                        r.id, prev.origin
+                    ),
+                )));
+            }
+            self.rules.push(r);
+        }
+        Ok(())
+    }
+
+    /// Load every `*.yaml`/`*.yml` file under a folder (sorted, recursive).
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), Box<PackError>> {
+        let display = dir.display().to_string();
+        let meta = std::fs::metadata(dir).map_err(|e| {
+            Box::new(PackError::new(
+                &display,
+                "",
+                0,
+                0,
+                format!("rule pack folder cannot be read: {e}"),
+            ))
+        })?;
+        if meta.is_file() {
+            return self.add_file(dir);
+        }
+        let mut files = Vec::new();
+        collect_yaml(dir, &mut files, 0);
+        files.sort();
+        for f in files {
+            self.add_file(&f)?;
+        }
+        Ok(())
+    }
+
+    fn add_file(&mut self, f: &Path) -> Result<(), Box<PackError>> {
+        let name = f.display().to_string();
+        let bytes = std::fs::read(f).map_err(|e| {
+            Box::new(PackError::new(
+                &name,
+                "",
+                0,
+                0,
+                format!("cannot read rule pack: {e}"),
+            ))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Box::new(PackError::new(
+                &name,
+                "",
+                0,
+                0,
+                format!(
+                    "rule pack is not UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            ))
+        })?;
+        self.add(&name, &text)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => collect_yaml(&p, out, depth + 1),
+            Ok(_) if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) => {
+                out.push(p)
+            }
+            _ => {}
+        }
+    }
+}
