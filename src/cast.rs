@@ -403,7 +403,10 @@ impl Inventory {
             for f in forms {
                 if names::is_zh(&f) {
                     let chars: Vec<char> = f.chars().collect();
-                    if chars.len() == 3 && !names::name_cues(&f).iter().any(|c| c.1 < 0.0) {
+                    if chars.len() == 3
+                        && names::is_common_surname(chars[0])
+                        && !names::name_cues(&f).iter().any(|c| c.1 < 0.0)
+                    {
                         let given: String = chars[1..].iter().collect();
                         if self.lookup(&given).is_none() && !given.starts_with('小') {
                             self.add_alias(id, &given);
@@ -714,6 +717,8 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
             })
             .collect();
         let partners = partners(&scene.elements, &speakers);
+        let present = present(script, scene, matcher, &speakers);
+        classroom(script, scene, &present, acc);
         let mut recent: Vec<usize> = Vec::new();
         let mut bio_subject: Option<usize> = None;
         for (i, el) in scene.elements.iter().enumerate() {
@@ -724,6 +729,11 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
                     | ElementKind::PageBreak
                     | ElementKind::Section
             ) {
+                continue;
+            }
+            // A flashback shows a character at another age: neither its ages nor its cues
+            // describe them now (an adult's childhood flashback must not make them a child).
+            if el.flashback {
                 continue;
             }
             let text = el.text(&script.source);
@@ -769,7 +779,9 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
                 dialogue,
             };
             cue_hits(&ctx, base, acc);
-            if !dialogue {
+            if dialogue {
+                group_address(text, base, speaker, &present, acc);
+            } else {
                 paren_descriptors(&ctx, base, acc);
             }
             if let Some(sp) = speaker {
@@ -779,6 +791,83 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
             if recent.len() > 32 {
                 recent.drain(..recent.len() - 16);
             }
+        }
+    }
+}
+
+/// Who is in a scene: its cast lists and its speakers.
+fn present(
+    script: &Script,
+    scene: &crate::script::Scene,
+    matcher: &Matcher,
+    speakers: &[Option<usize>],
+) -> Vec<usize> {
+    let mut ids: Vec<usize> = speakers.iter().flatten().copied().collect();
+    for el in scene
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Cast)
+    {
+        ids.extend(matcher.find(el.text(&script.source)).iter().map(|m| m.id));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+static CLASSROOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)教室|课堂|classroom|[大中小]班|年级").expect("constant pattern")
+});
+
+/// A scene set in a classroom (`大班教室`, `FIRST GRADE CLASSROOM`): a weak school cue for
+/// everyone in it (teachers are named as adults and keep their adult cue).
+fn classroom(
+    script: &Script,
+    scene: &crate::script::Scene,
+    present: &[usize],
+    acc: &mut Accumulator,
+) {
+    let Some(span) = &scene.heading_span else {
+        return;
+    };
+    let Some(line) = script.source.get(span.clone()) else {
+        return;
+    };
+    let Some(m) = CLASSROOM.find(line) else {
+        return;
+    };
+    let at = span.start + m.start()..span.start + m.end();
+    for &id in present {
+        acc.cue(id, "school", "@classroom", 0.2, at.clone());
+    }
+}
+
+static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)小朋友们|同学们|孩子们|宝贝们|宝宝们|\bkids\b|\bchildren\b|boys and girls")
+        .expect("constant pattern")
+});
+
+/// `小朋友们，…` / `Okay kids, …` addresses everyone else in the scene as children.
+fn group_address(
+    text: &str,
+    base: usize,
+    speaker: Option<usize>,
+    present: &[usize],
+    acc: &mut Accumulator,
+) {
+    for m in GROUP.find_iter(text) {
+        let next = text[m.end()..].chars().next();
+        if !next.is_none_or(|c| is_clause_end(c) || matches!(c, '.' | '！' | '!' | '~' | '～')) {
+            continue;
+        }
+        for &id in present.iter().filter(|&&id| Some(id) != speaker) {
+            acc.cue(
+                id,
+                "addressed-as-child",
+                "@group",
+                0.4,
+                base + m.start()..base + m.end(),
+            );
         }
     }
 }
@@ -1009,6 +1098,9 @@ fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     let (cs, ce) = around(ctx.text, hit.start, is_clause_end);
     let (ss, se) = around(ctx.text, hit.start, is_sentence_end);
     let m = ctx.mentions;
+    if let Some(id) = disposal_object(ctx, cs, hit) {
+        return Some(id);
+    }
     if let Some(x) = m.iter().rev().find(|x| x.start >= cs && x.end <= hit.start) {
         return Some(x.id);
     }
@@ -1018,9 +1110,11 @@ fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     {
         return Some(x.id);
     }
-    if let Some(x) = m
-        .iter()
-        .find(|x| x.start >= ss && x.end <= hit.start && !x.in_paren)
+    // In dialogue a name earlier in the sentence is usually the one spoken to (`张妈，帮他…`).
+    if !ctx.dialogue
+        && let Some(x) = m
+            .iter()
+            .find(|x| x.start >= ss && x.end <= hit.start && !x.in_paren)
     {
         return Some(x.id);
     }
@@ -1030,8 +1124,54 @@ fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     if !ctx.dialogue {
         return None;
     }
-    let sentence = &ctx.text[ss..se];
-    person_in(sentence, ctx)
+    let _ = se;
+    person_in(&ctx.text[cs..ce], ctx)
+}
+
+/// `顾叔把她抱上儿童座椅`, `给小宝带上玩具`: after 把/给/帮/替 the cue is about the one acted on
+/// (a name, or a pronoun resolved to the last other character mentioned).
+fn disposal_object(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
+    let clause = &ctx.text[cs..hit.start];
+    for (i, c) in clause.char_indices().rev() {
+        if !matches!(c, '把' | '给' | '帮' | '替') {
+            continue;
+        }
+        let after = cs + i + c.len_utf8();
+        if let Some(x) = ctx.mentions.iter().find(|x| x.start == after) {
+            return Some(x.id);
+        }
+        if ctx.text[after..].starts_with(['她', '他']) {
+            return resolve_pronoun(ctx, cs, hit);
+        }
+    }
+    None
+}
+
+/// The last character mentioned before `hit` who is not the clause's own subject or the
+/// speaker.
+fn resolve_pronoun(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
+    let m = ctx.mentions;
+    let earlier = m.iter().filter(|x| x.end <= hit.start).map(|x| x.id);
+    let all: Vec<usize> = ctx.recent.iter().copied().chain(earlier).collect();
+    // `He tucks her in`: a pronoun subject is the last one mentioned, the object another.
+    let clause = ctx.text[cs..hit.start].trim_start();
+    let pronoun_subject = ["He ", "She ", "他", "她"]
+        .iter()
+        .any(|p| clause.starts_with(p));
+    let agent = m
+        .iter()
+        .find(|x| x.start >= cs && x.end <= hit.start)
+        .map(|x| x.id)
+        .or_else(|| {
+            if pronoun_subject {
+                all.last().copied()
+            } else {
+                None
+            }
+        });
+    all.into_iter()
+        .rev()
+        .find(|&id| Some(id) != agent && Some(id) != ctx.speaker)
 }
 
 /// First or second person in a dialogue sentence → speaker or partner.
@@ -1086,19 +1226,13 @@ fn object(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     .iter()
     .any(|p| after.starts_with(p))
         || matches!(after, "her" | "him");
-    if !pronoun {
+    let disposal =
+        ctx.text[cs..hit.start].ends_with("把她") || ctx.text[cs..hit.start].ends_with("把他");
+    if !pronoun && !disposal {
         return None;
     }
     // The pronoun is not the clause's own subject (`Ruth scoops up Juno and carries her`).
-    let agent = m
-        .iter()
-        .find(|x| x.start >= cs && x.end <= hit.start)
-        .map(|x| x.id);
-    let earlier = m.iter().filter(|x| x.end <= hit.start).map(|x| x.id);
-    let all: Vec<usize> = ctx.recent.iter().copied().chain(earlier).collect();
-    all.into_iter()
-        .rev()
-        .find(|&id| Some(id) != agent && Some(id) != ctx.speaker)
+    resolve_pronoun(ctx, cs, hit)
 }
 
 /// A cue that only the speaker can carry. `爹地`/`Mommy` must be an address or `my …`, so a
@@ -1112,6 +1246,7 @@ fn speaker_cue(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
         let owned = before.ends_with('我')
             || before.ends_with("我的")
             || before.to_ascii_lowercase().ends_with("my");
+        // `爹地，…` is an address; `爹地什么时候忘过` is a father speaking of himself.
         if !owned && !in_address_position(ctx.text, hit) {
             return None;
         }
@@ -1119,22 +1254,17 @@ fn speaker_cue(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
     ctx.speaker
 }
 
-/// A word in address position: at the start of a sentence or before punctuation.
+/// A word in address position: followed by punctuation (`宝贝，…`, `…, kiddo.`), and not a
+/// reference (`这小丫头，…` talks about her; `小朋友们` is a group; `孩子才这么小` is a subject).
 fn in_address_position(text: &str, hit: Hit) -> bool {
-    let before = text[..hit.start].trim_end();
-    let prev = before.chars().next_back();
+    let prev = text[..hit.start].chars().next_back();
     let next = text[hit.end..].chars().next();
-    if next == Some('们') {
+    if next == Some('们') || prev.is_some_and(|c| matches!(c, '这' | '那' | '个')) {
         return false;
     }
-    let lower = before.to_ascii_lowercase();
-    let opens = prev.is_none_or(|c| is_clause_end(c) || matches!(c, '“' | '"' | '「' | '）' | ')'))
-        || lower.ends_with("hey")
-        || lower.ends_with("oh")
-        || before.ends_with('嘿')
-        || before.ends_with('哎');
-    let closes = next.is_none_or(|c| is_clause_end(c) || matches!(c, '.' | '~' | '～' | '”' | '"'));
-    opens || closes
+    next.is_none_or(|c| {
+        is_clause_end(c) || matches!(c, '.' | '~' | '～' | '”' | '"' | '…' | '！' | '!')
+    })
 }
 
 /// Who is addressed: a name next to the address word, a name opening the line, else the
@@ -1161,6 +1291,22 @@ fn vocative(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     opening.map(|x| x.id).or(ctx.partner)
 }
 
+/// What may stand between a name and a child noun after it: `小宝是个孩子`, `小宝这个小家伙`,
+/// `LILY, a quiet girl`, `Lily is just a kid`.
+static GAP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:[，,]\s*)?(?:(?:还|只|就|才|不过|也)?是|这个|那个|这|那)?(?:个|一个)?小?|\s*(?:,|\s(?:is|was))\s*(?:(?:just|only|still|such)\s+)?(?:(?:an?|the)\s+)?(?:[a-z\-]+\s+){0,2})$",
+    )
+    .expect("constant pattern")
+});
+
+/// What may stand between a child noun and the name after it: `小男孩小宝`, `名叫小宝`,
+/// `the little girl, LILY`, `a kid named Max`.
+static GAP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[，,]?\s*(?:名叫|叫做|叫)?|\s*,?\s*(?:named\s+|called\s+)?)$")
+        .expect("constant pattern")
+});
+
 /// A child noun linked to a name by apposition or description (`小男孩小宝`, `小宝还是个孩子`,
 /// `LILY, a little girl`); `X的孩子` / `Claire's son` is X's child, not X. In dialogue
 /// `我还是个孩子` is the speaker and `你还是个孩子` the one spoken to.
@@ -1170,19 +1316,11 @@ fn apposition(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
         let g = gap.to_ascii_lowercase();
         gap.contains('的') || g.contains("'s") || g.contains("’s") || g.contains(" of ")
     };
-    let ok_gap =
-        |gap: &str| gap.len() <= 16 && !gap.contains(['。', '！', '？', '!', '?', '（', '(']);
     let before = ctx.mentions.iter().rev().find(|x| {
-        x.start >= ss && x.end <= hit.start && {
-            let gap = &ctx.text[x.end..hit.start];
-            ok_gap(gap) && !possessive(gap)
-        }
+        x.start >= ss && x.end <= hit.start && GAP_BEFORE.is_match(&ctx.text[x.end..hit.start])
     });
     let after = ctx.mentions.iter().find(|x| {
-        x.start >= hit.end && x.end <= se && {
-            let gap = &ctx.text[hit.end..x.start];
-            ok_gap(gap) && !gap.contains('的')
-        }
+        x.start >= hit.end && x.end <= se && GAP_AFTER.is_match(&ctx.text[hit.end..x.start])
     });
     let pick = match (before, after) {
         (Some(b), Some(a)) => {

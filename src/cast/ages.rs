@@ -60,7 +60,7 @@ static EN_AFTER: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 static BEFORE_NAME: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
         re(&format!(
-            r"{}\s*的?(?:儿子|女儿|孩子|小男孩|小女孩|男孩|女孩|小朋友|宝宝|孙子|孙女)?\s*[，,]?\s*(?:名叫|叫)?$",
+            r"{}\s*的?(?:儿子|女儿|孩子|小男孩|小女孩|男孩|女孩|小朋友|宝宝|孙子|孙女)?\s*(?:名叫|叫)?$",
             zh_age("")
         )),
         re(&format!(
@@ -156,6 +156,13 @@ pub fn before_name(before: &str) -> Option<Found> {
     }
     let window = &before[start..];
     let f = first_match(&BEFORE_NAME, window)?;
+    // `小宝（6岁，林家的儿子）`: an age inside an open bracket belongs to the name before it.
+    let head = &window[..f.range.start];
+    let opens = head.matches(['（', '(']).count();
+    let closes = head.matches(['）', ')']).count();
+    if opens > closes {
+        return None;
+    }
     Some(Found {
         age: f.age,
         range: f.range.start + start..f.range.end + start,
@@ -238,6 +245,8 @@ mod tests {
             Some(7)
         );
         assert_eq!(before_name("五年后，").map(|f| f.age), None);
+        assert_eq!(before_name("小宝（6岁，").map(|f| f.age), None);
+        assert_eq!(before_name("（6岁的").map(|f| f.age), None);
     }
 
     #[test]

@@ -328,7 +328,7 @@ pub fn is_stop_caps(word: &str) -> bool {
 }
 
 /// Common surnames: `小陈`, `小王` are adult nicknames (a junior colleague), not child names.
-fn is_common_surname(c: char) -> bool {
+pub fn is_common_surname(c: char) -> bool {
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
         .contains(c)
 }
