@@ -385,6 +385,39 @@ impl<'a> Analysis<'a> {
         best.map(|(_, i)| i)
     }
 
+    /// Characters named or speaking before `pos` in the scene, most recent first (at most 6).
+    fn recent_chars(&self, scene: &Scene, pos: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for el in scene.elements.iter().rev().filter(|e| e.span.start < pos) {
+            let end = el.text.end.min(pos);
+            let mut names: Vec<usize> = if end > el.text.start {
+                self.name_mentions(el.text.start..end)
+                    .into_iter()
+                    .filter_map(|m| match m.what {
+                        Ref::Char(i) => Some(i),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            names.reverse();
+            if el.kind == ElementKind::Dialogue {
+                // The speaker comes before what they say.
+                names.extend(self.speaker_idx(el));
+            }
+            for i in names {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            if out.len() >= 6 {
+                break;
+            }
+        }
+        out
+    }
+
     fn resolve(&self, scene_pos: usize, scene: &Scene, m: &Mention) -> Option<Party> {
         let present = &self.present[scene_pos];
         match m.what {
@@ -490,8 +523,12 @@ impl<'a> Analysis<'a> {
                 if let Some(p) = targets.into_iter().find(|&p| self.party_is_child(p)) {
                     return Some(self.party_name(p));
                 }
+                // Spoken to a child: with 你/you, or a bare command naming nobody (`跪下！`).
+                let ms = self.mentions(sentence);
+                let to_listener = ms.iter().any(|m| m.what == Ref::You) || ms.is_empty();
                 if el.kind == ElementKind::Dialogue
-                    && self.mentions(sentence).iter().any(|m| m.what == Ref::You)
+                    && to_listener
+                    && speaker_child.is_none()
                     && let Some(c) = self.addressee_child(scene_pos, el_pos)
                 {
                     return Some(self.name(c).map(str::to_string));
@@ -553,10 +590,33 @@ impl<'a> Analysis<'a> {
         let scene = &self.script.scenes[scene_pos];
         let text = self.script.source.get(sentence.clone()).unwrap_or("");
         let ms = self.mentions(sentence.clone());
-        let parties: Vec<(Mention, Party)> = ms
+        let src = &self.script.source;
+        // Names and nouns first; pronouns after, since who they stand for depends on the rest.
+        let mut parties: Vec<(Mention, Party)> = ms
             .iter()
+            .filter(|m| m.what != Ref::Pronoun)
             .filter_map(|m| self.resolve(scene_pos, scene, m).map(|p| (*m, p)))
             .collect();
+        let named_here: Vec<Party> = parties.iter().map(|&(_, p)| p).collect();
+        let recent = self.recent_chars(scene, sentence.start);
+        for m in ms.iter().filter(|m| m.what == Ref::Pronoun) {
+            let subject = at_clause_head(&src[sentence.start..m.start], self.lang);
+            let pick = if subject {
+                // `She slaps Sophie`: she is not Sophie.
+                recent.iter().copied().find(|&i| !named_here.contains(&Party::Char(i)))
+            } else {
+                // `Aunt Sue strips him`: him is not Aunt Sue.
+                let subj = parties
+                    .iter()
+                    .find(|(pm, _)| pm.start < m.start && at_clause_head(&src[sentence.start..pm.start], self.lang))
+                    .map(|&(_, p)| p);
+                recent.iter().copied().find(|&i| Some(Party::Char(i)) != subj)
+            };
+            if let Some(i) = pick {
+                parties.push((*m, Party::Char(i)));
+            }
+        }
+        parties.sort_by_key(|(m, _)| m.start);
         // A sentence naming nobody (a dropped subject, common in Chinese action lines) is
         // about the last named character.
         if parties.is_empty() {
@@ -565,12 +625,14 @@ impl<'a> Analysis<'a> {
                 None => (None, Vec::new()),
             };
         }
-        let _ = (text, hit);
+        let _ = text;
         // The agent is the first mention standing at the head of its clause and not a
         // possessive (`Her stepmother…`, `小宝的继母…`); anything else is acted on.
-        let src = &self.script.source;
+        // Someone named after the trigger is not its agent (`slaps Mira`).
         let agent_at = parties.iter().position(|(m, _)| {
-            !self.is_possessive(m) && at_clause_head(&src[sentence.start..m.start], self.lang)
+            m.start <= hit.start
+                && !self.is_possessive(m)
+                && at_clause_head(&src[sentence.start..m.start], self.lang)
         });
         let Some(ai) = agent_at else {
             return (None, parties.iter().map(|&(_, p)| p).collect());
@@ -673,6 +735,15 @@ pub enum Party {
 
 /// Is the clause right after a mention passive (`被`, `is forced to`, `gets slapped`)?
 fn is_passive(after: &str, lang: Lang) -> bool {
+    // Skip an age or note right after the name: `乐乐（6岁）被…`, `TOBY (6) is…`.
+    let mut after = after.trim_start();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if after.starts_with(open)
+            && let Some(i) = after.find(close)
+        {
+            after = &after[i + close.len_utf8()..];
+        }
+    }
     let head: String = after.chars().take(12).collect();
     match lang {
         Lang::Zh => {
