@@ -381,7 +381,15 @@ impl Inventory {
                 .take_while(|(_, c)| names::is_cjk(*c))
                 .last()
                 .map_or(before.len(), |(i, _)| i);
-            let run = strip_non_name_prefix(&before[run_start..]);
+            let mut run = strip_non_name_prefix(&before[run_start..]);
+            // `林母扬手给了妞妞（6岁）`: a long run ends in the name after its last function word.
+            if run.chars().count() > 4
+                && let Some((i, c)) = run.char_indices().rev().find(|&(_, c)| {
+                    matches!(c, '了' | '给' | '把' | '的' | '在' | '和' | '跟' | '与' | '向' | '对' | '着' | '被' | '让' | '是' | '将' | '叫' | '从' | '抱' | '拉' | '牵')
+                })
+            {
+                run = &run[i + c.len_utf8()..];
+            }
             let run_start = before.len() - run.len();
             let known = (0..run.len())
                 .filter(|i| run.is_char_boundary(*i))
@@ -755,6 +763,28 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
             }
             if let Some(sp) = speaker {
                 bio_subject = Some(sp);
+                // A cue with an age: `小宝（5岁）：`, where the parser kept only the name.
+                let cue = script
+                    .source
+                    .get(el.span.start..el.text.start.max(el.span.start))
+                    .unwrap_or("");
+                if let Some(sp_name) = el.speaker.as_deref()
+                    && let Some(at) = cue.find(sp_name)
+                    && let Some(f) = ages::after_name(&cue[at + sp_name.len()..])
+                {
+                    let s0 = el.span.start + at + sp_name.len();
+                    acc.set_age(sp, f.age, s0 + f.range.start..s0 + f.range.end);
+                }
+                // A cue with a bare age: `LILY (6)`, `小宝（6）`.
+                if let Some(age) = el
+                    .extension
+                    .as_deref()
+                    .map(|x| x.trim().trim_end_matches('岁'))
+                    .filter(|x| !x.is_empty() && x.len() <= 2)
+                    .and_then(|x| x.parse::<u32>().ok())
+                {
+                    acc.set_age(sp, age, el.span.start..el.text.start.max(el.span.start));
+                }
                 if let Some(f) = ages::bio(text).or_else(|| ages::self_stated(text)) {
                     acc.set_age(sp, f.age, base + f.range.start..base + f.range.end);
                 }

@@ -553,43 +553,113 @@ impl<'a> Analysis<'a> {
         let scene = &self.script.scenes[scene_pos];
         let text = self.script.source.get(sentence.clone()).unwrap_or("");
         let ms = self.mentions(sentence.clone());
-        let mut parties: Vec<(Mention, Party)> = ms
+        let parties: Vec<(Mention, Party)> = ms
             .iter()
             .filter_map(|m| self.resolve(scene_pos, scene, m).map(|p| (*m, p)))
             .collect();
-        // A dropped subject (common in Chinese action lines) is the last named character.
-        if (parties.is_empty() || parties[0].0.start > hit.start)
-            && let Some(i) = self.antecedent(scene, sentence.start)
-        {
-            {
-                let m = Mention {
-                    start: sentence.start,
-                    end: sentence.start,
-                    what: Ref::Char(i),
-                };
-                if parties.is_empty() || self.lang == Lang::Zh {
-                    parties.insert(0, (m, Party::Char(i)));
+        // A sentence naming nobody (a dropped subject, common in Chinese action lines) is
+        // about the last named character.
+        if parties.is_empty() {
+            return match self.antecedent(scene, sentence.start) {
+                Some(i) => (Some(Party::Char(i)), Vec::new()),
+                None => (None, Vec::new()),
+            };
+        }
+        let _ = (text, hit);
+        // The agent is the first mention standing at the head of its clause and not a
+        // possessive (`Her stepmother…`, `小宝的继母…`); anything else is acted on.
+        let src = &self.script.source;
+        let agent_at = parties.iter().position(|(m, _)| {
+            !self.is_possessive(m) && at_clause_head(&src[sentence.start..m.start], self.lang)
+        });
+        let Some(ai) = agent_at else {
+            return (None, parties.iter().map(|&(_, p)| p).collect());
+        };
+        let (am, agent) = parties[ai];
+        let after = &src[am.end.min(sentence.end)..sentence.end];
+        let mut others: Vec<Party> = parties
+            .iter()
+            .enumerate()
+            .filter(|&(k, (_, p))| k != ai && *p != agent)
+            .map(|(_, &(_, p))| p)
+            .collect();
+        if is_passive(after, self.lang) {
+            // X被… / X is forced to…: X is acted on; the next one named acts.
+            others.insert(0, agent);
+            let next = parties[ai + 1..].iter().map(|&(_, p)| p).find(|&p| p != agent);
+            return (next, others);
+        }
+        (Some(agent), others)
+    }
+
+    fn is_possessive(&self, m: &Mention) -> bool {
+        let src = &self.script.source;
+        let word = src.get(m.start..m.end).unwrap_or("");
+        let after = src.get(m.end..).unwrap_or("");
+        match self.lang {
+            Lang::Zh => after.starts_with('的'),
+            Lang::En => {
+                if after.starts_with("'s ") || after.starts_with("’s ") {
+                    return true;
+                }
+                match word {
+                    "his" | "His" | "its" | "Its" => true,
+                    "Her" => true,
+                    "her" => {
+                        let next: String = after
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphabetic())
+                            .collect();
+                        !next.is_empty()
+                            && !matches!(
+                                next.as_str(),
+                                "across" | "to" | "into" | "in" | "on" | "off" | "out" | "up"
+                                    | "down" | "away" | "back" | "again" | "hard" | "by" | "with"
+                                    | "from" | "over" | "and" | "until" | "for" | "while"
+                                    | "as" | "at" | "around" | "onto" | "inside" | "outside"
+                            )
+                    }
+                    _ => false,
                 }
             }
         }
-        let Some(((first, agent_party), rest)) = parties.split_first() else {
-            return (None, Vec::new());
-        };
-        let after_first = &self.script.source[first.end.min(sentence.end)..sentence.end];
-        let passive = is_passive(after_first, self.lang);
-        let mut targets: Vec<Party> = rest
-            .iter()
-            .filter(|(_, p)| p != agent_party)
-            .map(|&(_, p)| p)
-            .collect();
-        // 把X / 让X / 逼X / make X: X is acted on even when named first in the clause.
-        let _ = text;
-        if passive {
-            targets.insert(0, *agent_party);
-            let agent = rest.first().map(|&(_, p)| p);
-            return (agent, targets);
+    }
+}
+
+/// Is a mention preceded only by a short lead-in in its clause (so it is the subject)?
+fn at_clause_head(before: &str, lang: Lang) -> bool {
+    let clause = before
+        .rfind(|c: char| is_clause_break(c))
+        .map_or(before, |i| &before[i..]);
+    let clause = clause.trim_start_matches(|c: char| {
+        is_clause_break(c) || c.is_whitespace() || matches!(c, '△' | '▲' | '（' | '(' | '“' | '"')
+    });
+    match lang {
+        Lang::Zh => {
+            let n = clause.chars().count();
+            n <= 4
+                && !clause.contains(['把', '让', '逼', '罚', '叫', '令', '使', '给', '对', '朝', '向', '冲', '将', '扇', '打', '踢', '推', '拽', '拖', '抱', '替', '帮'])
         }
-        (Some(*agent_party), targets)
+        Lang::En => {
+            let words: Vec<&str> = clause.split_whitespace().collect();
+            // A third-person verb right before the name makes it an object: `strikes MAX`.
+            let verb_before = words.last().is_some_and(|w| {
+                let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
+                w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && (w.ends_with('s') || w.ends_with("ed"))
+                    && !matches!(w, "his" | "its" | "this" | "was" | "is" | "as" | "has" | "does")
+            });
+            words.len() <= 3
+                && !verb_before
+                && !words.iter().any(|w| {
+                    matches!(
+                        w.to_ascii_lowercase().trim_matches(|c: char| !c.is_ascii_alphabetic()),
+                        "makes" | "make" | "forces" | "force" | "lets" | "tells" | "orders" | "at"
+                            | "to" | "slaps" | "hits" | "grabs" | "drags" | "pushes"
+                    )
+                })
+        }
     }
 }
 
