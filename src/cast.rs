@@ -385,7 +385,28 @@ impl Inventory {
             // `林母扬手给了妞妞（6岁）`: a long run ends in the name after its last function word.
             if run.chars().count() > 4
                 && let Some((i, c)) = run.char_indices().rev().find(|&(_, c)| {
-                    matches!(c, '了' | '给' | '把' | '的' | '在' | '和' | '跟' | '与' | '向' | '对' | '着' | '被' | '让' | '是' | '将' | '叫' | '从' | '抱' | '拉' | '牵')
+                    matches!(
+                        c,
+                        '了' | '给'
+                            | '把'
+                            | '的'
+                            | '在'
+                            | '和'
+                            | '跟'
+                            | '与'
+                            | '向'
+                            | '对'
+                            | '着'
+                            | '被'
+                            | '让'
+                            | '是'
+                            | '将'
+                            | '叫'
+                            | '从'
+                            | '抱'
+                            | '拉'
+                            | '牵'
+                    )
                 })
             {
                 run = &run[i + c.len_utf8()..];

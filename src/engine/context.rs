@@ -181,7 +181,7 @@ static CHILD_ACTOR_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 static AGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(\d{1,2})\s*(?:岁|周岁|-year-old|\s*years?\s*old|-month-old|个月)")
+    regex::Regex::new(r"(\d{1,2})\s*(?:岁|周岁|-year-old|\s*years?\s*old|-month-old|个月)|[A-Z][a-z]+ \((\d{1,2})\)")
         .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
@@ -227,7 +227,10 @@ pub fn sentences(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
 
 fn ends_with_abbrev(s: &str) -> bool {
     let w = s.rsplit(' ').next().unwrap_or("");
-    matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "INT" | "EXT" | "vs")
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "mr" | "mrs" | "ms" | "dr" | "st" | "int" | "ext" | "vs" | "a.m" | "p.m" | "approx" | "no"
+    )
 }
 
 /// Per-script analysis shared by every rule.
@@ -519,7 +522,16 @@ impl<'a> Analysis<'a> {
                     .map(|p| self.party_name(p))
             }
             Who::ChildTarget => {
-                let (_, targets) = self.roles(scene_pos, sentence.clone(), hit);
+                let (_, mut targets) = self.roles(scene_pos, sentence.clone(), hit.clone());
+                if el.kind == ElementKind::Dialogue {
+                    // In dialogue the speaker acts; every child they name is acted on or about.
+                    let (agent, rest) = self.roles(scene_pos, sentence.clone(), hit.clone());
+                    targets = agent
+                        .into_iter()
+                        .chain(rest)
+                        .filter(|&p| Some(p) != speaker.map(Party::Char))
+                        .collect();
+                }
                 if let Some(p) = targets.into_iter().find(|&p| self.party_is_child(p)) {
                     return Some(self.party_name(p));
                 }
@@ -571,7 +583,10 @@ impl<'a> Analysis<'a> {
             let months = c
                 .get(0)
                 .is_some_and(|m| m.as_str().contains("month") || m.as_str().contains("个月"));
-            if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok())
+            if let Some(n) = c
+                .get(1)
+                .or(c.get(2))
+                .and_then(|m| m.as_str().parse::<u32>().ok())
                 && (months || n < 14)
             {
                 return Some(present_name());
@@ -599,19 +614,29 @@ impl<'a> Analysis<'a> {
             .collect();
         let named_here: Vec<Party> = parties.iter().map(|&(_, p)| p).collect();
         let recent = self.recent_chars(scene, sentence.start);
+        // In dialogue 他/她 is never the speaker (who says 我).
+        let speaker = self
+            .script
+            .scenes
+            .get(scene_pos)
+            .and_then(|sc| {
+                sc.elements.iter().find(|e| {
+                    e.span.start <= sentence.start
+                        && sentence.start < e.span.end.max(e.span.start + 1)
+                })
+            })
+            .filter(|e| e.kind == ElementKind::Dialogue)
+            .and_then(|e| self.speaker_idx(e));
         for m in ms.iter().filter(|m| m.what == Ref::Pronoun) {
-            let subject = at_clause_head(&src[sentence.start..m.start], self.lang);
-            let pick = if subject {
-                // `She slaps Sophie`: she is not Sophie.
-                recent.iter().copied().find(|&i| !named_here.contains(&Party::Char(i)))
-            } else {
-                // `Aunt Sue strips him`: him is not Aunt Sue.
-                let subj = parties
-                    .iter()
-                    .find(|(pm, _)| pm.start < m.start && at_clause_head(&src[sentence.start..pm.start], self.lang))
-                    .map(|&(_, p)| p);
-                recent.iter().copied().find(|&i| Some(Party::Char(i)) != subj)
-            };
+            // `Jessica gets down on her knees`: a possessive after a name is that person's own.
+            if self.is_possessive(m) && parties.iter().any(|(pm, _)| pm.start < m.start) {
+                continue;
+            }
+            // `She slaps Sophie`: she is not Sophie; `Aunt Sue strips him`: him is not Aunt Sue.
+            let pick = recent
+                .iter()
+                .copied()
+                .find(|&i| !named_here.contains(&Party::Char(i)) && Some(i) != speaker);
             if let Some(i) = pick {
                 parties.push((*m, Party::Char(i)));
             }
@@ -648,7 +673,10 @@ impl<'a> Analysis<'a> {
         if is_passive(after, self.lang) {
             // X被… / X is forced to…: X is acted on; the next one named acts.
             others.insert(0, agent);
-            let next = parties[ai + 1..].iter().map(|&(_, p)| p).find(|&p| p != agent);
+            let next = parties[ai + 1..]
+                .iter()
+                .map(|&(_, p)| p)
+                .find(|&p| p != agent);
             return (next, others);
         }
         (Some(agent), others)
@@ -676,10 +704,33 @@ impl<'a> Analysis<'a> {
                         !next.is_empty()
                             && !matches!(
                                 next.as_str(),
-                                "across" | "to" | "into" | "in" | "on" | "off" | "out" | "up"
-                                    | "down" | "away" | "back" | "again" | "hard" | "by" | "with"
-                                    | "from" | "over" | "and" | "until" | "for" | "while"
-                                    | "as" | "at" | "around" | "onto" | "inside" | "outside"
+                                "across"
+                                    | "to"
+                                    | "into"
+                                    | "in"
+                                    | "on"
+                                    | "off"
+                                    | "out"
+                                    | "up"
+                                    | "down"
+                                    | "away"
+                                    | "back"
+                                    | "again"
+                                    | "hard"
+                                    | "by"
+                                    | "with"
+                                    | "from"
+                                    | "over"
+                                    | "and"
+                                    | "until"
+                                    | "for"
+                                    | "while"
+                                    | "as"
+                                    | "at"
+                                    | "around"
+                                    | "onto"
+                                    | "inside"
+                                    | "outside"
                             )
                     }
                     _ => false,
@@ -701,7 +752,10 @@ fn at_clause_head(before: &str, lang: Lang) -> bool {
         Lang::Zh => {
             let n = clause.chars().count();
             n <= 4
-                && !clause.contains(['把', '让', '逼', '罚', '叫', '令', '使', '给', '对', '朝', '向', '冲', '将', '扇', '打', '踢', '推', '拽', '拖', '抱', '替', '帮'])
+                && !clause.contains([
+                    '把', '让', '逼', '罚', '叫', '令', '使', '给', '对', '朝', '向', '冲', '将',
+                    '扇', '打', '踢', '推', '拽', '拖', '抱', '替', '帮',
+                ])
         }
         Lang::En => {
             let words: Vec<&str> = clause.split_whitespace().collect();
@@ -710,15 +764,31 @@ fn at_clause_head(before: &str, lang: Lang) -> bool {
                 let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
                 w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
                     && (w.ends_with('s') || w.ends_with("ed"))
-                    && !matches!(w, "his" | "its" | "this" | "was" | "is" | "as" | "has" | "does")
+                    && !matches!(
+                        w,
+                        "his" | "its" | "this" | "was" | "is" | "as" | "has" | "does"
+                    )
             });
             words.len() <= 3
                 && !verb_before
                 && !words.iter().any(|w| {
                     matches!(
-                        w.to_ascii_lowercase().trim_matches(|c: char| !c.is_ascii_alphabetic()),
-                        "makes" | "make" | "forces" | "force" | "lets" | "tells" | "orders" | "at"
-                            | "to" | "slaps" | "hits" | "grabs" | "drags" | "pushes"
+                        w.to_ascii_lowercase()
+                            .trim_matches(|c: char| !c.is_ascii_alphabetic()),
+                        "makes"
+                            | "make"
+                            | "forces"
+                            | "force"
+                            | "lets"
+                            | "tells"
+                            | "orders"
+                            | "at"
+                            | "to"
+                            | "slaps"
+                            | "hits"
+                            | "grabs"
+                            | "drags"
+                            | "pushes"
                     )
                 })
         }
