@@ -61,6 +61,9 @@ pub struct CheckOptions {
     pub stdin_filename: Option<String>,
     pub jobs: Option<usize>,
     pub max_file_size: Option<u64>,
+    /// Keep each file's text for rendering (the human report). Other formats drop it as soon
+    /// as the file is linted, so memory does not grow with the corpus.
+    pub keep_source: bool,
     /// Characters named child or adult on the command line.
     pub children: Vec<String>,
     pub adults: Vec<String>,
@@ -229,7 +232,13 @@ pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
     }
     let lint_all = || -> Vec<FileReport> {
         jobs.par_iter()
-            .map(|(p, s)| lint_path(p, s, opts))
+            .map(|(p, s)| {
+                let mut r = lint_path(p, s, opts);
+                if !opts.keep_source || r.diagnostics.is_empty() {
+                    r.source = None;
+                }
+                r
+            })
             .collect()
     };
     let mut files = match opts.jobs {
