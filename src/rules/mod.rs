@@ -2,6 +2,7 @@
 //! packs embedded in the binary, and loading packs from folders.
 
 pub mod compile;
+pub mod docs;
 pub mod schema;
 pub mod verify;
 

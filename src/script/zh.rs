@@ -1,14 +1,1518 @@
-//! Parser stub: replaced by the real zh parser.
+//! The Chinese plain-text script layout (中文剧本纯文本格式), as micro-drama writers type it in
+//! Word or a text editor: one element a line, scene headings such as `1-1 日 内 客厅` or
+//! `第3场 夜 外 学校门口`, episode markers (`第1集`), `人物：` cast lines, `△` action and
+//! `小宝（冷笑）：台词` dialogue.
+//!
+//! The parser works line by line in one pass. Each line is recognised by a small, ordered set of
+//! checks (comment, end marker, episode, flashback marker, heading, labelled line such as
+//! `字幕：`, marked action, dialogue) and anything left is kept as action, so no text is lost.
+//! Recognisers are deliberately strict about what counts as a heading or a speaker, because a
+//! false heading splits a scene and a false speaker invents a character.
+//!
+//! Two speakers on one line (`小宝、朵朵：（齐声）好！`) become one dialogue element per speaker,
+//! all sharing the same span and text, so the cast model sees each name as a speaker.
 
-use super::Parsed;
+use super::{Element, ElementKind, HeadingParts, Parsed, Scene, Span};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Longest line (in bytes) considered for a heading or an episode marker; longer lines are prose.
+const MAX_HEADING_BYTES: usize = 240;
+/// Longest heading remainder (after the number) in characters.
+const MAX_HEADING_REST_CHARS: usize = 40;
 
 /// Parse a zh script into scenes.
-pub fn parse(_source: &str) -> Parsed {
-    Parsed::default()
+pub fn parse(source: &str) -> Parsed {
+    let lines = line_ranges(source);
+    let mut b = Builder::new(source);
+    let mut i = 0;
+    while i < lines.len() {
+        i = b.line(&lines, i);
+    }
+    b.finish()
 }
 
 /// Recognise a Chinese scene heading line (`1-1 日 内 客厅`, `第3场 夜 外 学校门口`, …).
-/// The line has no line ending; Markdown markers are already stripped by the caller.
-pub fn parse_heading(_line: &str) -> Option<super::HeadingParts> {
-    None
+/// The line has no line ending; Markdown markers (`#`, `**`) are stripped here too, so the
+/// Markdown parser may pass the line with or without them. Ranges are relative to `line`.
+pub fn parse_heading(line: &str) -> Option<HeadingParts> {
+    let (start, end) = strip_markers(line);
+    let body = line.get(start..end)?;
+    if body.is_empty() || body.len() > MAX_HEADING_BYTES || is_episode_marker(body) {
+        return None;
+    }
+    let (head_len, cast) = split_cast(body);
+    let head = trim_seps_end(&body[..head_len]);
+    if head.is_empty() {
+        return None;
+    }
+    let lead = lead(head)?;
+    let rest = &head[lead.rest..];
+    let fields = heading_fields(rest)?;
+    if !accept_heading(&lead, rest, &fields) {
+        return None;
+    }
+    Some(HeadingParts {
+        text: start..start + head.len(),
+        number: lead.number,
+        time: fields.time,
+        setting: fields.setting,
+        place: fields.place,
+        cast: cast.map(|c| start + c.list.start..start + c.list.end),
+    })
+}
+
+/// Whether a line (markers allowed) is an episode marker: `第1集`, `第一集：标题`, `【第1集】`,
+/// `# 第1集【1min30s】`, `《剧名》第五集`. Shared with the Markdown parser.
+pub fn is_episode_marker(line: &str) -> bool {
+    episode(line).is_some()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and trimming
+
+/// Line ranges without their line endings; LF, CRLF and lone CR all end a line.
+fn line_ranges(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push((start, i));
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                out.push((start, i));
+                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < b.len() {
+        out.push((start, b.len()));
+    }
+    out
+}
+
+/// Whitespace, the ideographic space, a stray BOM and zero-width spaces.
+fn is_ws(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
+}
+
+/// Byte range of `s` without surrounding whitespace, relative to `s`.
+fn trim_range(s: &str) -> (usize, usize) {
+    let start = s.len() - s.trim_start_matches(is_ws).len();
+    let end = s.trim_end_matches(is_ws).len();
+    (start, end.max(start))
+}
+
+/// Separators between heading fields.
+fn is_sep(c: char) -> bool {
+    is_ws(c) || "/／，,、-－—–|｜.．·:：".contains(c)
+}
+
+fn trim_seps_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| is_sep(c) || "【[（(".contains(c))
+}
+
+/// Strip Markdown heading `#`s and surrounding `**` from a line; returns the body's range.
+fn strip_markers(line: &str) -> (usize, usize) {
+    let (mut s, mut e) = trim_range(line);
+    let hashes = line[s..e].len() - line[s..e].trim_start_matches('#').len();
+    if hashes > 0 && hashes <= 6 {
+        s += hashes;
+        s += line[s..e].len() - line[s..e].trim_start_matches(is_ws).len();
+    }
+    if line[s..e].starts_with("**") {
+        s += 2;
+        if line[s..e].ends_with("**") && e - s >= 2 {
+            e -= 2;
+        }
+    }
+    let (ts, te) = trim_range(&line[s..e]);
+    (s + ts, s + te)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+
+/// Times of day, matched as whole fields.
+const TIMES: &[&str] = &[
+    "日", "夜", "晨", "晚", "昏", "早", "午", "白天", "日间", "夜间", "夜晚", "晚上", "早上",
+    "早晨", "清晨", "凌晨", "深夜", "半夜", "午夜", "中午", "正午", "午后", "上午", "下午", "傍晚",
+    "黄昏", "黎明", "拂晓", "日出", "日落", "晨曦", "夜里", "晚间", "日景", "夜景", "次日", "翌日",
+    "同日",
+];
+
+/// Interior / exterior, matched as whole fields.
+const SETTINGS: &[&str] = &[
+    "内",
+    "外",
+    "内外",
+    "外内",
+    "内景",
+    "外景",
+    "内外景",
+    "室内",
+    "室外",
+];
+
+fn is_time(s: &str) -> bool {
+    TIMES.contains(&s)
+}
+
+fn is_setting(s: &str) -> bool {
+    SETTINGS.contains(&s)
+}
+
+/// `日内`, `夜外`, `内日`: a time and a setting written together.
+fn split_combo(s: &str) -> Option<(&str, &str)> {
+    let mut cs = s.char_indices();
+    let (_, _) = cs.next()?;
+    let (mid, _) = cs.next()?;
+    if cs.next().is_some() {
+        return None;
+    }
+    let (a, b) = s.split_at(mid);
+    if is_time(a) && is_setting(b) {
+        Some((a, b))
+    } else if is_setting(a) && is_time(b) {
+        Some((b, a))
+    } else {
+        None
+    }
+}
+
+/// Dialogue extensions: who or how the voice is heard, not a performance direction.
+fn is_extension(s: &str) -> bool {
+    let up = s.trim().to_ascii_uppercase();
+    matches!(
+        up.as_str(),
+        "OS" | "O.S."
+            | "O.S"
+            | "VO"
+            | "V.O."
+            | "V.O"
+            | "OFF"
+            | "画外音"
+            | "画外"
+            | "内心OS"
+            | "内心"
+            | "内心独白"
+            | "心声"
+            | "独白"
+            | "旁白"
+            | "电话"
+            | "电话中"
+            | "电话里"
+            | "电话音"
+            | "视频"
+            | "视频中"
+            | "广播"
+            | "录音"
+            | "对讲机"
+    )
+}
+
+/// Labels that open a line (`字幕：…`) but never name a speaker.
+const NON_SPEAKERS: &[&str] = &[
+    "字幕",
+    "人物",
+    "出场",
+    "出场人物",
+    "时间",
+    "地点",
+    "场景",
+    "场次",
+    "备注",
+    "注",
+    "注意",
+    "提示",
+    "说明",
+    "画面",
+    "镜头",
+    "特写",
+    "空镜",
+    "闪回",
+    "回忆",
+    "音效",
+    "音乐",
+    "背景",
+    "背景音乐",
+    "编剧",
+    "导演",
+    "出品",
+    "制片",
+    "监制",
+    "剧名",
+    "片名",
+    "集数",
+    "内容",
+    "简介",
+    "梗概",
+    "主题",
+    "道具",
+    "服装",
+    "化妆",
+    "转场",
+    "时长",
+    "天气",
+    "环境",
+    "日期",
+    "标题",
+    "类型",
+    "题材",
+    "作者",
+    "原著",
+    "版本",
+    "主演",
+    "VO",
+    "OS",
+    "V.O.",
+    "O.S.",
+    "画外音",
+    "画外",
+    "心声",
+    "BGM",
+    "PS",
+];
+
+/// Beginnings that mark camera or production text rather than a speaker (`镜头缓缓推近：…`).
+const NON_SPEAKER_PREFIXES: &[&str] = &[
+    "镜头",
+    "画面",
+    "特写",
+    "近景",
+    "远景",
+    "全景",
+    "中景",
+    "慢镜头",
+    "空镜",
+    "音效",
+    "音乐",
+    "字幕",
+    "时间",
+    "地点",
+    "场景",
+    "闪回",
+    "拍摄",
+    "备注",
+    "切到",
+    "切至",
+    "转场",
+    "背景",
+    "BGM",
+];
+
+/// What a labelled line is, by its label.
+fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
+    const CAST: &[&str] = &[
+        "人物",
+        "出场人物",
+        "出场",
+        "登场人物",
+        "登场",
+        "主要人物",
+        "本场人物",
+        "出场角色",
+        "人物表",
+        "人物介绍",
+        "人物小传",
+        "角色介绍",
+        "主要角色",
+        "角色表",
+    ];
+    const NOTE: &[&str] = &[
+        "注",
+        "注意",
+        "注释",
+        "说明",
+        "提示",
+        "制作说明",
+        "拍摄说明",
+        "拍摄提示",
+        "安全提示",
+    ];
+    const SYNOPSIS: &[&str] = &[
+        "梗概",
+        "故事梗概",
+        "剧情梗概",
+        "本集梗概",
+        "剧情简介",
+        "简介",
+        "内容简介",
+        "故事简介",
+        "内容提要",
+        "前情提要",
+        "本集看点",
+    ];
+    const TITLE: &[&str] = &[
+        "编剧",
+        "导演",
+        "出品",
+        "出品方",
+        "制片",
+        "制片人",
+        "监制",
+        "剧名",
+        "片名",
+        "作者",
+        "原著",
+        "类型",
+        "题材",
+        "集数",
+        "总集数",
+        "时长",
+        "单集时长",
+        "版本",
+        "日期",
+        "主演",
+        "统筹",
+        "策划",
+    ];
+    let label = label.trim();
+    if label.ends_with("字幕") || label == "字幕卡" {
+        Some(ElementKind::Subtitle)
+    } else if label.ends_with("备注") || NOTE.contains(&label) {
+        Some(ElementKind::Note)
+    } else if CAST.contains(&label) {
+        Some(ElementKind::Cast)
+    } else if SYNOPSIS.contains(&label) {
+        Some(ElementKind::Synopsis)
+    } else if front_matter && TITLE.contains(&label) {
+        Some(ElementKind::Title)
+    } else {
+        None
+    }
+}
+
+/// Cast-list headers that introduce a block of `名字：介绍` lines in the front matter.
+fn opens_cast_block(label: &str) -> bool {
+    matches!(
+        label.trim(),
+        "人物"
+            | "人物表"
+            | "人物介绍"
+            | "人物小传"
+            | "角色介绍"
+            | "主要角色"
+            | "主要人物"
+            | "角色表"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+static CN_DIGITS: &str = "零〇一二两三四五六七八九";
+
+fn is_num_char(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c) || CN_DIGITS.contains(c) || "十百".contains(c)
+}
+
+/// `12`, `１２`, `十二`, `二十三`, `一百零五` to a number string; `None` if it is not one.
+fn number_value(s: &str) -> Option<String> {
+    if s.is_empty() {
+        return None;
+    }
+    if s.chars()
+        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
+        let ascii: String = s
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                _ => c,
+            })
+            .collect();
+        let trimmed = ascii.trim_start_matches('0');
+        return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_string());
+    }
+    let digit = |c: char| -> Option<u64> {
+        match c {
+            '零' | '〇' => Some(0),
+            '一' => Some(1),
+            '二' | '两' => Some(2),
+            '三' => Some(3),
+            '四' => Some(4),
+            '五' => Some(5),
+            '六' => Some(6),
+            '七' => Some(7),
+            '八' => Some(8),
+            '九' => Some(9),
+            _ => None,
+        }
+    };
+    let (mut total, mut cur) = (0u64, 0u64);
+    for c in s.chars() {
+        match c {
+            '十' => {
+                total += cur.max(1) * 10;
+                cur = 0;
+            }
+            '百' => {
+                total += cur.max(1) * 100;
+                cur = 0;
+            }
+            _ => cur = cur * 10 + digit(c)?,
+        }
+    }
+    Some((total + cur).to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Episode markers and end markers
+
+static EPISODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:《[^》]{0,40}》\s*)?[【\[（(]?\s*(?:第\s*[0-9０-９零〇一二两三四五六七八九十百]{1,5}\s*集|(?i:EP|episode)\s*[0-9]{1,4})\s*[】\]）)]?",
+    )
+    .expect("static regex")
+});
+
+/// An episode marker line: its text range (markers stripped) and where the marker itself ends
+/// (a heading may follow it on the same line).
+fn episode(line: &str) -> Option<(usize, usize, usize)> {
+    let (s, e) = strip_markers(line);
+    let body = &line[s..e];
+    if body.len() > MAX_HEADING_BYTES {
+        return None;
+    }
+    let m = EPISODE.find(body)?;
+    let rest = &body[m.end()..];
+    let first = rest.chars().next();
+    // `第1集里…` is prose; `第1集完` is an end marker.
+    let ok = match first {
+        None => true,
+        Some(c) => is_sep(c) || "【[（(《*".contains(c),
+    };
+    if !ok || rest.trim_start_matches(is_sep).starts_with('完') {
+        return None;
+    }
+    Some((s, e, s + m.end()))
+}
+
+/// `（本集完）`, `（完）`, `【第一集完】`, `——完——`, `未完待续`, and cut words such as `切至：`.
+fn is_end_or_cut(line: &str) -> bool {
+    let core = line
+        .trim_matches(|c: char| is_ws(c) || "（()）【】[]—-－–~～。！!·…*".contains(c))
+        .trim_end_matches([':', '：']);
+    if matches!(
+        core,
+        "完" | "本集完"
+            | "全剧终"
+            | "全剧完"
+            | "全集完"
+            | "剧终"
+            | "终"
+            | "未完待续"
+            | "待续"
+            | "切至"
+            | "切到"
+            | "转场"
+            | "叠化"
+            | "淡入"
+            | "淡出"
+            | "黑屏"
+            | "黑场"
+            | "切"
+            | "CUT TO"
+            | "FADE OUT"
+            | "FADE IN"
+    ) {
+        return true;
+    }
+    // `第一集完`, `第1集终`
+    core.strip_prefix('第')
+        .and_then(|r| r.strip_suffix('完').or_else(|| r.strip_suffix('终')))
+        .and_then(|r| r.strip_suffix('集'))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(is_num_char))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flashback markers
+
+const FLASH_START: &[&str] = &[
+    "【闪回】",
+    "【闪回开始】",
+    "【回忆】",
+    "【回忆开始】",
+    "[闪回]",
+    "（闪回）",
+    "(闪回)",
+    "（回忆）",
+    "(回忆)",
+    "闪回：",
+    "闪回:",
+    "回忆：",
+    "回忆:",
+    "闪回开始",
+    "闪回",
+];
+const FLASH_END: &[&str] = &[
+    "【闪回结束】",
+    "【回忆结束】",
+    "【闪回完】",
+    "【回到现实】",
+    "[闪回结束]",
+    "（闪回结束）",
+    "(闪回结束)",
+    "（回忆结束）",
+    "(回忆结束)",
+    "闪回结束",
+    "回忆结束",
+    "回到现实",
+];
+
+/// Length of a flashback-start marker at the start of the line. Bare `闪回`/`回忆` (without
+/// brackets or colon) only counts as the whole line, so `回忆起往事…` stays prose.
+fn flash_start(t: &str) -> Option<usize> {
+    let core = t.trim_end_matches(['。', '.']);
+    if matches!(core, "闪回" | "回忆" | "闪回开始" | "回忆开始") {
+        return Some(t.len());
+    }
+    FLASH_START
+        .iter()
+        .filter(|m| m.starts_with(['【', '[', '（', '(']) || m.ends_with([':', '：']))
+        .find(|m| t.starts_with(**m))
+        .map(|m| m.len())
+}
+
+/// Start of a flashback-end marker at the end of the line. Bracketed markers may close a line of
+/// text; bare ones (`闪回结束`) must be the whole line, so prose ending in `回到现实` stays prose.
+fn flash_end(t: &str) -> Option<usize> {
+    let core = t.trim_end_matches(['。', '.', '！']);
+    FLASH_END
+        .iter()
+        .find(|m| core.ends_with(**m))
+        .map(|m| core.len() - m.len())
+        .filter(|&at| at == 0 || core[at..].starts_with(['【', '[', '（', '(']))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headings
+
+/// The number part of a heading and where the rest starts.
+struct Lead {
+    number: Option<String>,
+    kind: LeadKind,
+    rest: usize,
+}
+
+#[derive(PartialEq, Eq)]
+enum LeadKind {
+    /// `第3场`, `场景2`, `1-1场景`: the scene keyword is there.
+    Keyword,
+    /// `1-1`, `3-12`.
+    Dashed,
+    /// `20、`, `12.`
+    Bare,
+    /// No number: `内景 客厅 - 夜`, `日 内 客厅`.
+    None,
+}
+
+fn take_while(s: &str, f: impl Fn(char) -> bool) -> usize {
+    s.len() - s.trim_start_matches(f).len()
+}
+
+/// Is the character after a heading number a fit boundary (not `第3场比赛`)?
+fn boundary_ok(rest: &str) -> bool {
+    rest.chars()
+        .next()
+        .is_none_or(|c| is_sep(c) || "（(【[".contains(c))
+}
+
+/// Scene keyword right after a number (`1-1场景`, `3场`): its length.
+fn keyword_after(s: &str) -> usize {
+    ["场景", "场次", "场"]
+        .iter()
+        .find(|k| s.starts_with(**k))
+        .map_or(0, |k| k.len())
+}
+
+fn lead(head: &str) -> Option<Lead> {
+    // 第3场 / 第一场 / 第3场次
+    if let Some(r) = head.strip_prefix('第') {
+        let ws = take_while(r, is_ws);
+        let n = take_while(&r[ws..], is_num_char);
+        let after = &r[ws + n..];
+        let ws2 = take_while(after, is_ws);
+        let kw = keyword_after(&after[ws2..]);
+        if n == 0 || kw == 0 {
+            return None;
+        }
+        let rest = '第'.len_utf8() + ws + n + ws2 + kw;
+        let rest = rest
+            + head[rest..]
+                .strip_prefix('次')
+                .map_or(0, |_| '次'.len_utf8());
+        return boundary_ok(&head[rest..]).then(|| Lead {
+            number: number_value(&r[ws..ws + n]),
+            kind: LeadKind::Keyword,
+            rest,
+        });
+    }
+    // 场景2 / 场次2 / 场景：
+    for kw in ["场景", "场次"] {
+        if let Some(r) = head.strip_prefix(kw) {
+            let ws = take_while(r, is_ws);
+            let n = take_while(&r[ws..], is_num_char);
+            let rest = kw.len() + ws + n;
+            return boundary_ok(&head[rest..]).then(|| Lead {
+                number: number_value(&r[ws..ws + n]),
+                kind: LeadKind::Keyword,
+                rest,
+            });
+        }
+    }
+    let digits = take_while(head, |c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    if digits == 0 {
+        return Some(Lead {
+            number: None,
+            kind: LeadKind::None,
+            rest: 0,
+        });
+    }
+    if digits > 4 {
+        return None;
+    }
+    // 1-1, 1-12, 2—3
+    let mut end = digits;
+    let mut dashed = false;
+    while let Some(c) = head[end..].chars().next().filter(|c| "-－—–".contains(*c)) {
+        let more = take_while(&head[end + c.len_utf8()..], |c| c.is_ascii_digit());
+        if more == 0 {
+            break;
+        }
+        end += c.len_utf8() + more;
+        dashed = true;
+    }
+    let kw = keyword_after(&head[end..]);
+    let rest = end + kw;
+    // `1.5倍`, `3个小时后` are prose.
+    if head[rest..]
+        .strip_prefix(['.', '．'])
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    if !boundary_ok(&head[rest..]) {
+        return None;
+    }
+    let kind = if kw > 0 {
+        LeadKind::Keyword
+    } else if dashed {
+        LeadKind::Dashed
+    } else {
+        LeadKind::Bare
+    };
+    let number = if dashed {
+        Some(head[..end].to_string())
+    } else {
+        number_value(&head[..end])
+    };
+    Some(Lead { number, kind, rest })
+}
+
+/// Time, setting and place read from the part of a heading after its number.
+#[derive(Default)]
+struct Fields {
+    time: Option<String>,
+    setting: Option<String>,
+    place: Option<String>,
+    /// Place fields, to judge how prose-like the heading is.
+    place_fields: usize,
+    /// The first field was a time or setting.
+    first_is_marker: bool,
+    /// The first field was 内景/外景/室内/室外.
+    first_is_scene_word: bool,
+    has_comma: bool,
+}
+
+/// Characters that mark a sentence, not a heading.
+fn has_sentence_punct(s: &str) -> bool {
+    s.contains(|c: char| "。！？!?；;…“”\"「」：:".contains(c))
+}
+
+fn heading_fields(rest: &str) -> Option<Fields> {
+    let rest = rest.trim_start_matches(|c: char| is_sep(c) && c != '·');
+    if rest.chars().count() > MAX_HEADING_REST_CHARS || has_sentence_punct(rest) {
+        return None;
+    }
+    let mut f = Fields {
+        has_comma: rest.contains(['，', ',']),
+        ..Fields::default()
+    };
+    let mut places: Vec<&str> = Vec::new();
+    let mut first = true;
+    for tok in fields_of(rest) {
+        let marker = note_marker(&mut f, tok);
+        if first {
+            f.first_is_marker = marker;
+            f.first_is_scene_word = matches!(tok, "内景" | "外景" | "室内" | "室外");
+            first = false;
+        }
+        if !marker {
+            places.push(tok);
+        }
+    }
+    f.place_fields = places.len();
+    if !places.is_empty() {
+        f.place = Some(places.join(" "));
+    }
+    Some(f)
+}
+
+/// Record a time/setting field; false if the field is a place.
+fn note_marker(f: &mut Fields, tok: &str) -> bool {
+    let (time, setting) = if is_time(tok) {
+        (Some(tok), None)
+    } else if is_setting(tok) {
+        (None, Some(tok))
+    } else if let Some((t, s)) = split_combo(tok) {
+        (Some(t), Some(s))
+    } else if let Some(inner) = paren_inner(tok) {
+        // `（日）`, `（夜/内）`: all inner fields must be markers.
+        let inner_fields: Vec<&str> = inner.split(is_sep).filter(|s| !s.is_empty()).collect();
+        if inner_fields.is_empty()
+            || !inner_fields
+                .iter()
+                .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+        {
+            return false;
+        }
+        for t in inner_fields {
+            note_marker(f, t);
+        }
+        return true;
+    } else {
+        return false;
+    };
+    if let Some(t) = time {
+        f.time.get_or_insert_with(|| t.to_string());
+    }
+    if let Some(s) = setting {
+        f.setting.get_or_insert_with(|| s.to_string());
+    }
+    true
+}
+
+/// `（日）` → `日`.
+fn paren_inner(tok: &str) -> Option<&str> {
+    tok.strip_prefix(['（', '('])
+        .and_then(|t| t.strip_suffix(['）', ')']))
+}
+
+/// Split a heading remainder into fields at separators; a trailing `（…）` group is its own field
+/// and a trailing `【…】` group (a duration such as `【1min】`) is dropped.
+fn fields_of(rest: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．') {
+        let mut part = part;
+        // Drop a trailing 【…】 group.
+        if part.ends_with('】')
+            && let Some(open) = part.rfind('【')
+        {
+            part = &part[..open];
+        }
+        // A trailing （…） group of markers becomes its own field.
+        if part.ends_with(['）', ')'])
+            && let Some(open) = part.rfind(['（', '('])
+            && open > 0
+            && paren_inner(&part[open..]).is_some_and(|i| {
+                i.split(is_sep)
+                    .filter(|s| !s.is_empty())
+                    .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+            })
+        {
+            out.push(&part[..open]);
+            out.push(&part[open..]);
+            continue;
+        }
+        if !part.is_empty() {
+            out.push(part);
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+fn accept_heading(lead: &Lead, rest: &str, f: &Fields) -> bool {
+    let marker = f.time.is_some() || f.setting.is_some();
+    let both = f.time.is_some() && f.setting.is_some();
+    match lead.kind {
+        LeadKind::Keyword | LeadKind::Dashed => true,
+        LeadKind::Bare => both || (marker && !f.has_comma),
+        LeadKind::None => {
+            !rest.is_empty()
+                && f.first_is_marker
+                && f.place_fields <= 2
+                && !f.has_comma
+                && (both || f.first_is_scene_word)
+        }
+    }
+}
+
+/// A cast list written on the heading line: where its label starts and the list itself.
+struct HeadCast {
+    list: Span,
+}
+
+/// Find `人物：…` on a heading line. Returns the heading's length and the cast list, if any.
+fn split_cast(body: &str) -> (usize, Option<HeadCast>) {
+    let found = ["出场人物", "登场人物", "人物", "出场"]
+        .iter()
+        .filter_map(|l| {
+            let at = body.find(l)?;
+            let after = &body[at + l.len()..];
+            let colon = after.chars().next().filter(|c| matches!(c, '：' | ':'))?;
+            Some((at, at + l.len() + colon.len_utf8()))
+        })
+        .min_by_key(|(at, _)| *at);
+    let Some((at, list_start)) = found else {
+        return (body.len(), None);
+    };
+    if at == 0 {
+        return (body.len(), None);
+    }
+    let list = body[list_start..].trim_end_matches(|c: char| is_ws(c) || "】]）)".contains(c));
+    let (ls, le) = trim_range(list);
+    (
+        at,
+        Some(HeadCast {
+            list: list_start + ls..list_start + le,
+        }),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labelled lines: 字幕：… 【拍摄备注】… 人物：…
+
+/// A labelled line: label, and the text after it (relative ranges).
+struct Labelled<'a> {
+    label: &'a str,
+    text: (usize, usize),
+    bracketed: bool,
+}
+
+fn labelled(t: &str) -> Option<Labelled<'_>> {
+    if let Some(open) = ['【', '['].into_iter().find(|c| t.starts_with(*c)) {
+        let close_char = if open == '【' { '】' } else { ']' };
+        let close = t.find(close_char)?;
+        let inner_start = open.len_utf8();
+        let inner = &t[inner_start..close];
+        let after = close + close_char.len_utf8();
+        if let Some(colon) = inner.find(['：', ':']) {
+            let clen = inner[colon..].chars().next().map_or(1, char::len_utf8);
+            let label = &inner[..colon];
+            let cs = inner_start + colon + clen;
+            // Text runs to the closing bracket, or on to the line end if more follows it.
+            let end = if t[after..].trim_matches(is_ws).is_empty() {
+                close
+            } else {
+                t.len()
+            };
+            let (s, e) = trim_range(&t[cs..end]);
+            return Some(Labelled {
+                label,
+                text: (cs + s, cs + e),
+                bracketed: true,
+            });
+        }
+        let (s, e) = trim_range(&t[after..]);
+        let text = if s == e {
+            (inner_start, close)
+        } else {
+            (after + s, after + e)
+        };
+        return Some(Labelled {
+            label: inner,
+            text,
+            bracketed: true,
+        });
+    }
+    let colon = t.find(['：', ':'])?;
+    let label = &t[..colon];
+    if label.chars().count() > 8 {
+        return None;
+    }
+    let clen = t[colon..].chars().next().map_or(1, char::len_utf8);
+    let (s, e) = trim_range(&t[colon + clen..]);
+    Some(Labelled {
+        label,
+        text: (colon + clen + s, colon + clen + e),
+        bracketed: false,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dialogue
+
+/// A dialogue line: speakers, extension, parentheticals and the spoken words (relative ranges).
+#[derive(Debug)]
+struct Cue {
+    speakers: Vec<String>,
+    extension: Option<String>,
+    parens: Vec<(usize, usize)>,
+    text: (usize, usize),
+}
+
+/// The matching close bracket for an open bracket at `at`; returns (inner range, end).
+fn bracket_at(t: &str, at: usize) -> Option<((usize, usize), usize)> {
+    let open = t[at..].chars().next()?;
+    if !matches!(open, '（' | '(') {
+        return None;
+    }
+    let inner_start = at + open.len_utf8();
+    // Parentheticals are short; a lone bracket must not make us scan the whole line.
+    let window = &t[inner_start..];
+    let close = window
+        .char_indices()
+        .take(40)
+        .find(|(_, c)| matches!(c, '）' | ')'))?;
+    let inner_end = inner_start + close.0;
+    Some(((inner_start, inner_end), inner_end + close.1.len_utf8()))
+}
+
+/// `6岁`, `六岁`, `6岁，林墨琛的儿子`, `5个月`: an age note in a cue.
+fn is_age(inner: &str) -> bool {
+    static AGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:周岁|岁|个月)")
+            .expect("static regex")
+    });
+    AGE.is_match(inner)
+}
+
+fn valid_speaker(name: &str) -> bool {
+    let n = name.chars().count();
+    let ascii = name.is_ascii();
+    if n == 0 || (ascii && n > 20) || (!ascii && n > 8) {
+        return false;
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return false;
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "·•・._'-".contains(c) || (ascii && c == ' '))
+    {
+        return false;
+    }
+    if NON_SPEAKERS.contains(&name) || NON_SPEAKER_PREFIXES.iter().any(|p| name.starts_with(p)) {
+        return false;
+    }
+    // Prose with a colon: `他笑着说：`, `妈妈对小宝说：`.
+    if name.contains(['的', '了', '着', '把', '被']) {
+        return false;
+    }
+    let ends_with_verb = name.ends_with(['说', '道', '问', '喊', '叫', '答', '吼', '骂', '笑']);
+    !(n >= 3 && ends_with_verb)
+}
+
+/// Split `小宝OS` / `小宝 VO` into name and extension.
+fn split_name_extension(name: &str) -> (&str, Option<&str>) {
+    for ext in ["V.O.", "O.S.", "OS", "VO", "os", "vo"] {
+        if let Some(base) = name.strip_suffix(ext) {
+            let base = base.trim_end_matches(is_ws);
+            if !base.is_empty() && !base.is_ascii() {
+                return (base, Some(&name[name.len() - ext.len()..]));
+            }
+        }
+    }
+    (name, None)
+}
+
+fn parse_dialogue(t: &str) -> Option<Cue> {
+    let mut pos = 0;
+    let bold = t.starts_with("**");
+    if bold {
+        pos = 2;
+    }
+    // The name runs to the first bracket or colon, within a short window.
+    let name_len = t[pos..]
+        .char_indices()
+        .take(24)
+        .find(|(_, c)| matches!(c, '（' | '(' | '：' | ':' | '*'))
+        .map(|(i, _)| i)?;
+    let raw_name = t[pos..pos + name_len].trim_matches(is_ws);
+    pos += name_len;
+    let mut pre_parens = Vec::new();
+    // Parentheticals and `**` before the colon.
+    loop {
+        pos += take_while(&t[pos..], is_ws);
+        if t[pos..].starts_with("**") {
+            pos += 2;
+            continue;
+        }
+        if let Some((inner, end)) = bracket_at(t, pos) {
+            pre_parens.push(inner);
+            pos = end;
+            continue;
+        }
+        break;
+    }
+    let colon = t[pos..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '：' | ':'))?;
+    if colon == ':' {
+        // `20:30` is a clock time.
+        let before = t[..pos].chars().next_back();
+        let after = t[pos + 1..].chars().next();
+        if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    pos += colon.len_utf8();
+    if pos < t.len() && t[pos..].starts_with("**") && bold {
+        pos += 2;
+    }
+
+    let (base, mut extension) = split_name_extension(raw_name);
+    let speakers: Vec<String> = base
+        .split(['、', '&', '＆', '/', '／'])
+        .map(|s| s.trim_matches(is_ws).to_string())
+        .collect();
+    if speakers.iter().any(|s| !valid_speaker(s)) {
+        return None;
+    }
+
+    let mut parens = Vec::new();
+    let mut note_paren = |inner: (usize, usize), ext: &mut Option<String>| {
+        let s = t[inner.0..inner.1].trim_matches(is_ws);
+        if is_age(s) {
+            return;
+        }
+        if is_extension(s) && ext.is_none() {
+            *ext = Some(s.to_string());
+            return;
+        }
+        parens.push(inner);
+    };
+    let mut ext = extension.take().map(str::to_string);
+    for p in pre_parens {
+        note_paren(p, &mut ext);
+    }
+    // Parentheticals right after the colon.
+    loop {
+        pos += take_while(&t[pos..], is_ws);
+        if let Some((inner, end)) = bracket_at(t, pos) {
+            note_paren(inner, &mut ext);
+            pos = end;
+            continue;
+        }
+        break;
+    }
+    let (s, e) = trim_range(&t[pos..]);
+    let (mut ts, mut te) = (pos + s, pos + e);
+    // `“台词”`: the words are inside the quotes.
+    let words = &t[ts..te];
+    for (open, close) in [('“', '”'), ('"', '"'), ('「', '」'), ('『', '』')] {
+        if words.len() >= open.len_utf8() + close.len_utf8()
+            && words.starts_with(open)
+            && words.ends_with(close)
+            && !words[open.len_utf8()..words.len() - close.len_utf8()].contains([open, close])
+        {
+            ts += open.len_utf8();
+            te -= close.len_utf8();
+            break;
+        }
+    }
+    // Directions inside the words (`不吃了。（掏出手机）喂…`) are parentheticals too.
+    parens.extend(inline_parens(t, ts, te));
+    Some(Cue {
+        speakers,
+        extension: ext,
+        parens,
+        text: (ts, te),
+    })
+}
+
+/// Bracketed runs inside a range, found in one pass.
+fn inline_parens(t: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in t[start..end].char_indices() {
+        match c {
+            '（' | '(' => open = Some(start + i + c.len_utf8()),
+            '）' | ')' => {
+                if let Some(o) = open.take() {
+                    out.push((o, start + i));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building scenes
+
+struct Builder<'a> {
+    src: &'a str,
+    scenes: Vec<Scene>,
+    /// Inside a `【闪回】…【闪回结束】` block.
+    flashback: bool,
+    /// The flashback block has had content (else it carries over a heading that follows it).
+    flash_content: bool,
+    /// The current scene's heading says it is a flashback.
+    scene_flashback: bool,
+    /// In the front matter after `人物介绍：`: `名字：介绍` lines are cast entries.
+    cast_block: bool,
+    /// A heading or an episode marker has been seen.
+    structured: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: &'a str) -> Self {
+        Builder {
+            src,
+            scenes: vec![Scene {
+                index: 0,
+                span: 0..0,
+                ..Scene::default()
+            }],
+            flashback: false,
+            flash_content: false,
+            scene_flashback: false,
+            cast_block: false,
+            structured: false,
+        }
+    }
+
+    fn finish(mut self) -> Parsed {
+        let n = self.scenes.len();
+        for i in 0..n {
+            let end = if i + 1 < n {
+                self.scenes[i + 1].span.start
+            } else {
+                self.src.len()
+            };
+            self.scenes[i].span.end = end.max(self.scenes[i].span.start);
+        }
+        Parsed {
+            scenes: self.scenes,
+            declared: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, mut el: Element) {
+        el.flashback = self.flashback || self.scene_flashback;
+        if self.flashback && el.kind != ElementKind::Transition {
+            self.flash_content = true;
+        }
+        if let Some(scene) = self.scenes.last_mut() {
+            scene.elements.push(el);
+        }
+    }
+
+    fn push_kind(&mut self, kind: ElementKind, span: Span, text: Span) {
+        self.push(Element::with_text(kind, span, text));
+    }
+
+    /// Handle line `i`; returns the index of the next line to read.
+    fn line(&mut self, lines: &[(usize, usize)], i: usize) -> usize {
+        let (ls, le) = lines[i];
+        let raw = &self.src[ls..le];
+        let (s, e) = trim_range(raw);
+        if s == e {
+            return i + 1;
+        }
+        let base = ls + s;
+        let t = &self.src[base..ls + e];
+        self.classify(t, base, ls, Some((lines, i)))
+    }
+
+    /// Classify a trimmed line `t` at `base`. `line_start` is the raw line's start (scene spans
+    /// start there). `ctx` is given for whole lines, so dialogue may absorb following lines.
+    fn classify(
+        &mut self,
+        t: &str,
+        base: usize,
+        line_start: usize,
+        ctx: Option<(&[(usize, usize)], usize)>,
+    ) -> usize {
+        let next = ctx.map_or(0, |(_, i)| i + 1);
+        let whole = base..base + t.len();
+        let at = |r: (usize, usize)| base + r.0..base + r.1;
+        if let Some(rest) = t.strip_prefix("//") {
+            let (s, e) = trim_range(rest);
+            self.push_kind(ElementKind::Comment, whole, at((2 + s, 2 + e)));
+            return next;
+        }
+        if is_end_or_cut(t) {
+            self.push_kind(ElementKind::Transition, whole.clone(), whole);
+            return next;
+        }
+        if let Some(ep) = episode(t) {
+            self.episode(t, base, line_start, ep);
+            return next;
+        }
+        if self.flash_marker(t, base, line_start) {
+            return next;
+        }
+        if let Some(parts) = parse_heading(t) {
+            self.heading(t, base, line_start, parts, false);
+            return next;
+        }
+        self.body(t, base, ctx)
+    }
+
+    fn episode(
+        &mut self,
+        t: &str,
+        base: usize,
+        line_start: usize,
+        (s, e, m): (usize, usize, usize),
+    ) {
+        self.structured = true;
+        self.cast_block = false;
+        self.flashback = false;
+        // `第1集 1-1 日 内 客厅`: the scene starts on this line, the marker is its first element.
+        let rest = &t[m..];
+        let skip = take_while(rest, |c| is_sep(c) || "【】[]（）()".contains(c));
+        let (_, re) = trim_range(rest);
+        if skip < re {
+            let rt = &rest[skip..re];
+            if let Some(parts) = parse_heading(rt) {
+                self.heading(rt, base + m + skip, line_start, parts, false);
+                let marker = base..base + m;
+                self.push_kind(ElementKind::Section, marker, base + s..base + m);
+                return;
+            }
+        }
+        let whole = base..base + t.len();
+        self.push_kind(ElementKind::Section, whole, base + s..base + e);
+    }
+
+    /// Flashback start/end markers; true if the line was consumed.
+    fn flash_marker(&mut self, t: &str, base: usize, line_start: usize) -> bool {
+        if let Some(len) = flash_start(t) {
+            let marker = base..base + len;
+            let rest = &t[len..];
+            let (s, e) = trim_range(rest);
+            let (rbase, rt) = (base + len + s, &rest[s..e]);
+            if let Some(parts) = parse_heading(rt).filter(|_| s < e) {
+                // `【闪回】2-3 夜 内 孤儿院`: the whole scene is the flashback.
+                self.heading(rt, rbase, line_start, parts, true);
+                self.push_kind(ElementKind::Transition, marker.clone(), marker);
+                return true;
+            }
+            self.flashback = true;
+            self.flash_content = false;
+            self.push_kind(ElementKind::Transition, marker.clone(), marker);
+            if s < e {
+                self.classify(rt, rbase, line_start, None);
+            }
+            return true;
+        }
+        if let Some(at) = flash_end(t) {
+            let (s, e) = trim_range(&t[..at]);
+            if s < e {
+                self.classify(&t[s..e], base + s, line_start, None);
+            }
+            let marker = base + at..base + t.len();
+            self.push_kind(ElementKind::Transition, marker.clone(), marker);
+            self.flashback = false;
+            return true;
+        }
+        false
+    }
+
+    fn heading(
+        &mut self,
+        t: &str,
+        base: usize,
+        line_start: usize,
+        parts: HeadingParts,
+        flash: bool,
+    ) {
+        self.structured = true;
+        self.cast_block = false;
+        // An empty flashback block just before the heading covers this scene.
+        if self.flashback && self.flash_content {
+            self.flashback = false;
+        }
+        let heading = t.get(parts.text.clone()).unwrap_or("").to_string();
+        self.scene_flashback = flash || heading.contains("闪回") || heading.contains("回忆");
+        let index = self.scenes.len();
+        self.scenes.push(Scene {
+            index,
+            heading: Some(heading),
+            heading_span: Some(base..base + t.len()),
+            number: parts.number,
+            time: parts.time,
+            setting: parts.setting,
+            place: parts.place,
+            span: line_start..line_start,
+            elements: Vec::new(),
+        });
+        if let Some(list) = parts.cast {
+            // The element covers the `人物：` label too.
+            let label = t[parts.text.end..list.start]
+                .find(['人', '出', '登'])
+                .map_or(list.start, |p| parts.text.end + p);
+            let end = t.len();
+            self.push_kind(
+                ElementKind::Cast,
+                base + label..base + end,
+                base + list.start..base + list.end,
+            );
+        }
+    }
+
+    /// Everything that is not structure: labels, action, dialogue, prose.
+    fn body(&mut self, t: &str, base: usize, ctx: Option<(&[(usize, usize)], usize)>) -> usize {
+        let next = ctx.map_or(0, |(_, i)| i + 1);
+        let whole = base..base + t.len();
+        let at = |r: (usize, usize)| base + r.0..base + r.1;
+        let front = self.scenes.len() == 1;
+        if let Some(l) = labelled(t) {
+            if let Some(kind) = label_kind(l.label, front) {
+                let inner = &t[l.text.0..l.text.1];
+                let kind = if kind == ElementKind::Note && inner.contains("dramalint-") {
+                    ElementKind::Comment
+                } else {
+                    kind
+                };
+                if kind == ElementKind::Cast && front && opens_cast_block(l.label) {
+                    self.cast_block = true;
+                }
+                self.push_kind(kind, whole, at(l.text));
+                return next;
+            }
+            if l.bracketed {
+                // 【特写：…】, 【空镜】, 【VO：…】: camera and narration, read as action.
+                self.push_kind(ElementKind::Action, whole.clone(), whole);
+                return next;
+            }
+        }
+        if let Some(c) = t.chars().next().filter(|c| "△▲▽▼◆◇".contains(*c)) {
+            let (s, e) = trim_range(&t[c.len_utf8()..]);
+            let off = c.len_utf8();
+            self.push_kind(ElementKind::Action, whole, at((off + s, off + e)));
+            return next;
+        }
+        if front && t.starts_with('《') {
+            self.push_kind(ElementKind::Title, whole.clone(), whole);
+            return next;
+        }
+        if let Some(cue) = parse_dialogue(t) {
+            return self.dialogue(t, base, cue, ctx);
+        }
+        self.push_kind(ElementKind::Action, whole.clone(), whole);
+        next
+    }
+
+    fn dialogue(
+        &mut self,
+        t: &str,
+        base: usize,
+        cue: Cue,
+        ctx: Option<(&[(usize, usize)], usize)>,
+    ) -> usize {
+        let mut next = ctx.map_or(0, |(_, i)| i + 1);
+        let whole = base..base + t.len();
+        let front = self.scenes.len() == 1;
+        if front && self.cast_block {
+            self.push_kind(ElementKind::Cast, whole.clone(), whole);
+            return next;
+        }
+        // A title line such as `豪门继母：我的小公主回来了` right above the first episode marker.
+        if front
+            && !self.structured
+            && self.scenes[0].elements.is_empty()
+            && cue.parens.is_empty()
+            && ctx.is_some_and(|(lines, i)| self.next_is_structure(lines, i + 1))
+        {
+            self.push_kind(ElementKind::Title, whole.clone(), whole);
+            return next;
+        }
+        let mut span = whole;
+        let mut text = base + cue.text.0..base + cue.text.1;
+        let mut paren_spans: Vec<Span> =
+            cue.parens.iter().map(|p| base + p.0..base + p.1).collect();
+        // A cue alone on its line (`小宝：`) takes its words, and a `（哭）` line, from below.
+        if text.is_empty()
+            && let Some((lines, i)) = ctx
+        {
+            let (absorbed, words, parens) = self.absorb(lines, i + 1);
+            if let Some(w) = words {
+                span.end = w.end;
+                text = w;
+                paren_spans.extend(parens);
+                next = absorbed;
+            }
+        }
+        let parenthetical = (!paren_spans.is_empty()).then(|| {
+            paren_spans
+                .iter()
+                .map(|p| self.src.get(p.clone()).unwrap_or("").trim())
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        for speaker in cue.speakers {
+            let mut el = Element::with_text(ElementKind::Dialogue, span.clone(), text.clone());
+            el.speaker = Some(speaker);
+            el.extension = cue.extension.clone();
+            el.parenthetical = parenthetical.clone();
+            el.parenthetical_spans = paren_spans.clone();
+            self.push(el);
+        }
+        next
+    }
+
+    /// After a bare cue: optional `（…）` lines, then one line of plain words. Returns the next
+    /// line index, the words' range and the parenthetical ranges; words `None` if nothing fits.
+    fn absorb(&self, lines: &[(usize, usize)], from: usize) -> (usize, Option<Span>, Vec<Span>) {
+        let mut parens = Vec::new();
+        for (j, &(ls, le)) in lines.iter().enumerate().skip(from).take(4) {
+            let (s, e) = trim_range(&self.src[ls..le]);
+            if s == e {
+                break;
+            }
+            let t = &self.src[ls + s..ls + e];
+            if let Some((inner, end)) = bracket_at(t, 0)
+                && end == t.len()
+            {
+                parens.push(ls + s + inner.0..ls + s + inner.1);
+                continue;
+            }
+            if self.is_plain_words(t) {
+                return (j + 1, Some(ls + s..ls + e), parens);
+            }
+            break;
+        }
+        (from, None, Vec::new())
+    }
+
+    /// A line nothing else claims: it can be the words under a bare cue.
+    fn is_plain_words(&self, t: &str) -> bool {
+        !(t.starts_with("//")
+            || is_end_or_cut(t)
+            || episode(t).is_some()
+            || flash_start(t).is_some()
+            || flash_end(t).is_some()
+            || parse_heading(t).is_some()
+            || t.starts_with(|c: char| "△▲▽▼◆◇【[《".contains(c))
+            || labelled(t).is_some_and(|l| label_kind(l.label, false).is_some())
+            || parse_dialogue(t).is_some())
+    }
+
+    /// Is the next non-blank line an episode marker or a heading?
+    fn next_is_structure(&self, lines: &[(usize, usize)], from: usize) -> bool {
+        lines
+            .iter()
+            .skip(from)
+            .map(|&(s, e)| {
+                let (a, b) = trim_range(&self.src[s..e]);
+                &self.src[s + a..s + b]
+            })
+            .find(|t| !t.is_empty())
+            .is_some_and(|t| episode(t).is_some() || parse_heading(t).is_some())
+    }
 }
