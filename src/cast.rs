@@ -1,15 +1,49 @@
-//! Stub: replaced by the real cast model.
+//! The cast model: every character in a script, and whether each is a child, with the evidence.
+//!
+//! Three passes, each linear in the script:
+//! 1. **Inventory** ([`Inventory`]): dialogue speakers, front matter `cast:` entries, cast lists
+//!    (`人物：小宝、林墨琛（35岁）`, Fountain `Cast:`, Markdown list items), and CAPS names on
+//!    first appearance in English action (`SOPHIE (5), in a white dress`). Long forms map to the
+//!    form speakers use (`ZOE STERLING` → `ZOE`, `林小宝` → `小宝`) and become aliases.
+//! 2. **Ages** ([`ages`]): an explicit age right after a name, before it, stated by a speaker
+//!    about themself, or in a bio field. Ages are decisive (TAXONOMY.md §D.1 #1–#2).
+//! 3. **Cues** ([`lexicon`]): one automaton pass per element; each hit is linked to the
+//!    character it is about (subject of the clause, object of 抱起, the one addressed, …) and
+//!    counted once per word. Without an age, a character is a child when the capped sum of
+//!    cue weights reaches [`THRESHOLD`], so one weak cue (`小陈`, an adult called `宝贝`, an
+//!    adult son saying `爸爸`) never makes an adult a child.
+//!
+//! Configuration ([`Overrides`]) wins over everything.
 
-use crate::script::{Script, Span};
+mod ages;
+mod lexicon;
+mod names;
+mod numbers;
+
+use crate::script::{Element, ElementKind, Script, Span};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use lexicon::{LEXICON, Link};
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Ages below this are children (DESIGN.md: "Ages ≥ 14 are not children").
+pub const CHILD_AGE_LIMIT: u32 = 14;
+
+/// Cue score from which a character without an explicit age is a child (TAXONOMY.md §D.2).
+pub const THRESHOLD: f32 = 0.6;
 
 /// Why a character was judged a child or an adult: one cue, where it was seen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    /// What the cue is: `age`, `cast-age`, `name-form`, `school`, `addressed-as-child`, …
+    /// What the cue is: `age`, `config`, `school`, `child-noun`, `addressed-as-child`,
+    /// `calls-adult`, `carried`, `care`, `speech`, `kinship`, `name-form`, `sibling-name`,
+    /// `title-prior`, `adult-role` (negative).
     pub cue: &'static str,
     /// The words in the source.
     pub span: Span,
-    /// How much it counts towards childhood (ages are decisive and use 1.0).
+    /// How much it counts towards childhood (ages are decisive and use 1.0; adult cues are
+    /// negative).
     pub weight: f32,
 }
 
@@ -23,6 +57,18 @@ pub struct Character {
     pub age: Option<u32>,
     /// Strongest first.
     pub evidence: Vec<Evidence>,
+}
+
+impl Character {
+    /// The cue score (without ages or configuration): capped sum per cue category.
+    pub fn score(&self) -> f32 {
+        score(self.evidence.iter().map(|e| (e.cue, e.weight)))
+    }
+
+    /// Under 18 by an explicit age, or a child (teenagers are minors but not children).
+    pub fn is_minor(&self) -> bool {
+        self.child || self.age.is_some_and(|a| a < 18)
+    }
 }
 
 /// Characters named child or adult outright (configuration wins over cues).
@@ -51,9 +97,1428 @@ impl Cast {
     pub fn children(&self) -> impl Iterator<Item = &Character> {
         self.characters.iter().filter(|c| c.child)
     }
+
+    /// Every name and alias of every child (for building mention matchers).
+    pub fn child_names(&self) -> impl Iterator<Item = &str> {
+        self.children().flat_map(|c| {
+            std::iter::once(c.name.as_str()).chain(c.aliases.iter().map(String::as_str))
+        })
+    }
 }
 
 /// Work out every character and whether each is a child.
-pub fn build(_script: &Script, _overrides: &Overrides) -> Cast {
-    Cast::default()
+pub fn build(script: &Script, overrides: &Overrides) -> Cast {
+    let mut inv = Inventory::default();
+    inv.collect(script);
+    let matcher = Matcher::new(&inv);
+    let mut acc = Accumulator::new(inv.drafts.len());
+    for d in &inv.declared_ages {
+        acc.set_age(d.0, d.1, d.2.clone());
+    }
+    for (id, age, span) in &inv.item_ages {
+        acc.set_age(*id, *age, span.clone());
+    }
+    scan(script, &inv, &matcher, &mut acc);
+    descriptor_cues(script, &inv, &mut acc);
+    name_form_cues(&inv, &mut acc);
+    title_prior(script, &mut acc);
+    finish(inv, acc, overrides)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inventory
+
+/// A character being assembled.
+#[derive(Debug, Clone)]
+struct Draft {
+    name: String,
+    aliases: Vec<String>,
+    /// Where the character first appears (for name-form and configuration evidence).
+    first: Span,
+    speaks: bool,
+    /// Source ranges of text describing the character (`（林家的儿子）`, `, his daughter`).
+    descriptors: Vec<Span>,
+}
+
+#[derive(Debug, Default)]
+struct Inventory {
+    drafts: Vec<Draft>,
+    index: HashMap<String, usize>,
+    /// (id, age, span) from front matter.
+    declared_ages: Vec<(usize, u32, Span)>,
+    /// (id, age, span) from cast list items and CAPS first appearances.
+    item_ages: Vec<(usize, u32, Span)>,
+}
+
+static CAST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[-*]\s*)?(?:\*\*)?(?:出场人物|主要人物|人物表|人物|出场|角色表|角色|演员表|(?i:cast|characters))(?:\*\*)?\s*[：:]\s*(?:\*\*)?",
+    )
+    .expect("constant pattern")
+});
+
+/// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
+static CAPS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Z][A-Z'’\-]*[A-Z]\.?(?: [A-Z][A-Z'’\-]*[A-Z]\.?)*").expect("constant pattern")
+});
+
+/// A Chinese age in brackets (for characters first named in action with their age).
+static ZH_PAREN_AGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"[（(]\s*(?:[男女][，,、]?\s*)?(?:约|今年)?{}\s*(?:多|来)?\s*周?岁",
+        numbers::NUM_RE
+    ))
+    .expect("constant pattern")
+});
+
+impl Inventory {
+    fn lookup(&self, name: &str) -> Option<usize> {
+        self.index.get(&names::key(name)).copied()
+    }
+
+    /// The character a name refers to: the same name, or a long/short form of one.
+    fn resolve(&self, name: &str) -> Option<usize> {
+        if let Some(id) = self.lookup(name) {
+            return Some(id);
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (id, d) in self.drafts.iter().enumerate() {
+            let forms = std::iter::once(&d.name).chain(d.aliases.iter());
+            for f in forms {
+                if names::same_person(f, name) || names::same_person(name, f) {
+                    let len = f.len();
+                    if best.is_none_or(|(_, l)| len > l) {
+                        best = Some((id, len));
+                    }
+                }
+            }
+        }
+        best.map(|(id, _)| id)
+    }
+
+    /// Add a name (or find who it is) and return the character's id.
+    fn add(&mut self, name: &str, span: Span, speaks: bool) -> usize {
+        let name = name.trim();
+        if let Some(id) = self.resolve(name) {
+            self.add_alias(id, name);
+            let d = &mut self.drafts[id];
+            d.speaks |= speaks;
+            if span.start < d.first.start {
+                d.first = span;
+            }
+            return id;
+        }
+        let id = self.drafts.len();
+        self.drafts.push(Draft {
+            name: name.to_string(),
+            aliases: Vec::new(),
+            first: span,
+            speaks,
+            descriptors: Vec::new(),
+        });
+        self.index.insert(names::key(name), id);
+        id
+    }
+
+    fn add_alias(&mut self, id: usize, alias: &str) {
+        let alias = alias.trim();
+        if alias.is_empty() || self.index.get(&names::key(alias)).is_some_and(|&o| o != id) {
+            return;
+        }
+        let d = &mut self.drafts[id];
+        if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
+            d.aliases.push(alias.to_string());
+        }
+        self.index.insert(names::key(alias), id);
+    }
+
+    fn collect(&mut self, script: &Script) {
+        self.collect_speakers(script);
+        for decl in &script.declared {
+            if !names::valid_name(&decl.name) {
+                continue;
+            }
+            let id = self.add(&decl.name, decl.span.clone(), false);
+            for a in &decl.aliases {
+                self.add_alias(id, a);
+            }
+            if let Some(age) = decl.age {
+                self.declared_ages.push((id, age, decl.span.clone()));
+            }
+        }
+        for el in elements(script) {
+            let text = el.text(&script.source);
+            let base = el.text.start;
+            match el.kind {
+                ElementKind::Cast => {
+                    self.cast_list(text, base, CAST_LABEL.find(text).map_or(0, |m| m.end()))
+                }
+                ElementKind::Title | ElementKind::Action | ElementKind::Synopsis => {
+                    if let Some(m) = CAST_LABEL.find(text) {
+                        self.cast_list(text, base, m.end());
+                    } else if el.kind == ElementKind::Action {
+                        self.caps_names(text, base);
+                        self.zh_first_ages(text, base);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.default_aliases();
+    }
+
+    /// Speakers, most frequent first, so the common form becomes the canonical name.
+    fn collect_speakers(&mut self, script: &Script) {
+        let mut counts: HashMap<&str, (usize, Span)> = HashMap::new();
+        for el in elements(script) {
+            let Some(sp) = el.speaker.as_deref().map(str::trim) else {
+                continue;
+            };
+            if el.kind != ElementKind::Dialogue || !names::valid_name(sp) {
+                continue;
+            }
+            let span = speaker_span(&script.source, el, sp);
+            counts.entry(sp).or_insert((0, span)).0 += 1;
+        }
+        let mut list: Vec<(&str, usize, Span)> =
+            counts.into_iter().map(|(n, (c, s))| (n, c, s)).collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.start.cmp(&b.2.start)));
+        for (name, _, span) in list {
+            self.add(name, span, true);
+        }
+    }
+
+    /// A cast list: items after the label (`人物：`, `Cast:`), each a name with maybe an age
+    /// and a descriptor.
+    fn cast_list(&mut self, text: &str, base: usize, from: usize) {
+        let Some(list) = text.get(from..) else { return };
+        for item in names::split_items(list) {
+            let item_text = &list[item.clone()];
+            let Some((off, name)) = names::item_name(item_text) else {
+                continue;
+            };
+            let name = name.trim_matches(|c: char| c == '*' || c.is_whitespace());
+            if !names::valid_name(name) || name.ends_with('们') || names::is_stop_caps(name) {
+                continue;
+            }
+            let start = base + from + item.start + off;
+            let name_end = off + item_text[off..].find(name).unwrap_or(0) + name.len();
+            let id = self.add(name, start..start + name.len(), false);
+            let rest = &item_text[name_end.min(item_text.len())..];
+            let rest_base = base + from + item.start + name_end;
+            if let Some(f) = ages::after_name(rest) {
+                self.item_ages
+                    .push((id, f.age, start..rest_base + f.range.end));
+            }
+            let desc =
+                rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '，');
+            if !desc.trim().is_empty() {
+                let ds = rest_base + (rest.len() - desc.len());
+                self.drafts[id].descriptors.push(ds..rest_base + rest.len());
+            }
+        }
+    }
+
+    /// CAPS names on first appearance in English action: `SOPHIE (5), in a white dress`,
+    /// `ALEXANDER ASHFORD (36) turns`, `JESSICA, the receptionist,`, `LILY, 7, runs in`.
+    fn caps_names(&mut self, text: &str, base: usize) {
+        for m in CAPS.find_iter(text) {
+            let raw = m.as_str();
+            let name = trim_caps(raw);
+            if name.len() < 2 || name.split(' ').any(names::is_stop_caps) {
+                continue;
+            }
+            let end = m.start() + name.len();
+            if text[end..].starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let rest = &text[end..];
+            let span = base + m.start()..base + end;
+            if let Some(f) = ages::after_name(rest) {
+                if !names::valid_name(name) {
+                    continue;
+                }
+                let id = self.add(name, span.clone(), false);
+                self.item_ages
+                    .push((id, f.age, span.start..base + end + f.range.end));
+                self.descriptor_after(id, rest, base + end, f.range.end);
+                continue;
+            }
+            let known = self.resolve(name).is_some();
+            let described = rest.starts_with(", ") && !follows_determiner(&text[..m.start()]);
+            if (known && name.contains(' ')) || (described && names::valid_name(name)) {
+                let id = self.add(name, span, false);
+                if described {
+                    self.descriptor_after(id, rest, base + end, 0);
+                }
+            }
+        }
+    }
+
+    /// The descriptor clause after a CAPS name: `, the receptionist,` → `the receptionist`.
+    fn descriptor_after(&mut self, id: usize, rest: &str, rest_base: usize, skip: usize) {
+        let Some(after) = rest.get(skip..) else {
+            return;
+        };
+        let trimmed = after.trim_start_matches([',', ' ', ')']);
+        let lead = after.len() - trimmed.len();
+        let len = trimmed
+            .find([',', '.', ';', '(', '\n'])
+            .unwrap_or(trimmed.len());
+        if len > 0 && len < 120 {
+            let s = rest_base + skip + lead;
+            self.drafts[id].descriptors.push(s..s + len);
+        }
+    }
+
+    /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`.
+    fn zh_first_ages(&mut self, text: &str, base: usize) {
+        for m in ZH_PAREN_AGE.find_iter(text) {
+            let before = &text[..m.start()];
+            let run_start = before
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| names::is_cjk(*c))
+                .last()
+                .map_or(before.len(), |(i, _)| i);
+            let mut run = strip_non_name_prefix(&before[run_start..]);
+            // `林母扬手给了妞妞（6岁）`: a long run ends in the name after its last function word.
+            if run.chars().count() > 4
+                && let Some((i, c)) = run.char_indices().rev().find(|&(_, c)| {
+                    matches!(
+                        c,
+                        '了' | '给'
+                            | '把'
+                            | '的'
+                            | '在'
+                            | '和'
+                            | '跟'
+                            | '与'
+                            | '向'
+                            | '对'
+                            | '着'
+                            | '被'
+                            | '让'
+                            | '是'
+                            | '将'
+                            | '叫'
+                            | '从'
+                            | '抱'
+                            | '拉'
+                            | '牵'
+                    )
+                })
+            {
+                run = &run[i + c.len_utf8()..];
+            }
+            let run_start = before.len() - run.len();
+            let known = (0..run.len())
+                .filter(|i| run.is_char_boundary(*i))
+                .any(|i| self.lookup(&run[i..]).is_some());
+            let count = run.chars().count();
+            if !known && (2..=4).contains(&count) && names::valid_name(run) {
+                self.add(run, base + run_start..base + m.start(), false);
+            }
+        }
+    }
+
+    /// Title-case forms of English names (`ZOE` → `Zoe`) so action lines resolve, and the
+    /// given name of a three-character Chinese name (`林墨琛` → `墨琛`).
+    fn default_aliases(&mut self) {
+        for id in 0..self.drafts.len() {
+            let forms: Vec<String> = std::iter::once(self.drafts[id].name.clone())
+                .chain(self.drafts[id].aliases.iter().cloned())
+                .collect();
+            for f in forms {
+                if names::is_zh(&f) {
+                    let chars: Vec<char> = f.chars().collect();
+                    if chars.len() == 3
+                        && names::is_common_surname(chars[0])
+                        && !names::name_cues(&f).iter().any(|c| c.1 < 0.0)
+                    {
+                        let given: String = chars[1..].iter().collect();
+                        if self.lookup(&given).is_none() && !given.starts_with('小') {
+                            self.add_alias(id, &given);
+                        }
+                    }
+                } else if f.chars().any(|c| c.is_lowercase()) {
+                    self.add_alias_case(id, &f.to_uppercase());
+                } else {
+                    self.add_alias_case(id, &names::title_case(&f));
+                }
+            }
+        }
+    }
+
+    /// Aliases differing only in case share a lookup key; keep them as separate strings.
+    fn add_alias_case(&mut self, id: usize, alias: &str) {
+        let d = &mut self.drafts[id];
+        if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
+            d.aliases.push(alias.to_string());
+        }
+    }
+}
+
+/// `和林叔` → `林叔`, `女儿小宝` → `小宝`: words that run into a name in unspaced Chinese.
+fn strip_non_name_prefix(mut run: &str) -> &str {
+    const WORDS: [&str; 15] = [
+        "小女孩",
+        "小男孩",
+        "女儿",
+        "儿子",
+        "孙子",
+        "孙女",
+        "妹妹",
+        "弟弟",
+        "哥哥",
+        "姐姐",
+        "妈妈",
+        "爸爸",
+        "男孩",
+        "女孩",
+        "孩子",
+    ];
+    loop {
+        if let Some(w) = WORDS
+            .iter()
+            .find(|w| run.starts_with(*w) && run.len() > w.len())
+        {
+            run = &run[w.len()..];
+            continue;
+        }
+        let mut chars = run.chars();
+        match chars.next() {
+            Some(c)
+                if "和与跟同及对向被把让给见是的着了在将叫喊从带领抱牵".contains(c)
+                    && run.chars().count() > 2 =>
+            {
+                run = chars.as_str();
+            }
+            _ => return run,
+        }
+    }
+}
+
+/// `ZOE.` → `ZOE`, but `MS.` keeps its dot.
+fn trim_caps(raw: &str) -> &str {
+    let last = raw.rsplit(' ').next().unwrap_or(raw);
+    if raw.ends_with('.') && !matches!(last, "MR." | "MS." | "MRS." | "DR." | "ST." | "JR.") {
+        &raw[..raw.len() - 1]
+    } else {
+        raw
+    }
+}
+
+/// `a LAWYER`, `the DIRECTORS`: extras, not characters.
+fn follows_determiner(before: &str) -> bool {
+    let word = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "a" | "an"
+            | "the"
+            | "two"
+            | "three"
+            | "four"
+            | "several"
+            | "some"
+            | "few"
+            | "dozen"
+            | "of"
+            | "more"
+            | "other"
+            | "all"
+            | "both"
+            | "many"
+            | "his"
+            | "her"
+            | "their"
+            | "our"
+            | "my"
+            | "your"
+            | "with"
+            | "to"
+            | "at"
+    )
+}
+
+/// Where the speaker's name is written in a dialogue element (falls back to the element).
+fn speaker_span(source: &str, el: &Element, speaker: &str) -> Span {
+    source
+        .get(el.span.clone())
+        .and_then(|s| s.find(speaker))
+        .map_or(el.span.clone(), |i| {
+            el.span.start + i..el.span.start + i + speaker.len()
+        })
+}
+
+fn elements(script: &Script) -> impl Iterator<Item = &Element> {
+    script.scenes.iter().flat_map(|s| s.elements.iter())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mentions
+
+/// Finds names and aliases in text (one automaton for the script).
+struct Matcher {
+    ac: Option<AhoCorasick>,
+    ids: Vec<usize>,
+    ascii: Vec<bool>,
+}
+
+/// A name found in an element's text (byte range relative to the text).
+#[derive(Debug, Clone, Copy)]
+struct Mention {
+    start: usize,
+    end: usize,
+    id: usize,
+    in_paren: bool,
+}
+
+impl Matcher {
+    fn new(inv: &Inventory) -> Self {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut ids = Vec::new();
+        let mut seen = HashSet::new();
+        for (id, d) in inv.drafts.iter().enumerate() {
+            for f in std::iter::once(&d.name).chain(d.aliases.iter()) {
+                let f = f.trim();
+                if f.chars().count() < 2 || !seen.insert(f.to_string()) {
+                    continue;
+                }
+                patterns.push(f.to_string());
+                ids.push(id);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        let ascii = patterns.iter().map(|p| p.is_ascii()).collect();
+        Matcher { ac, ids, ascii }
+    }
+
+    fn find(&self, text: &str) -> Vec<Mention> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let parens = paren_ranges(text);
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            let p = m.pattern().as_usize();
+            if self.ascii[p] && !word_bounded(text, m.start(), m.end()) {
+                continue;
+            }
+            let in_paren = parens
+                .iter()
+                .any(|r| r.start < m.start() && m.start() < r.end);
+            out.push(Mention {
+                start: m.start(),
+                end: m.end(),
+                id: self.ids[p],
+                in_paren,
+            });
+        }
+        out
+    }
+}
+
+/// Bracketed ranges `（…）`/`(…)` (unclosed ones run to the end).
+fn paren_ranges(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '（' | '(' if open.is_none() => open = Some(i),
+            '）' | ')' => {
+                if let Some(s) = open.take() {
+                    out.push(s..i + c.len_utf8());
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = open {
+        out.push(s..text.len());
+    }
+    out
+}
+
+fn word_bounded(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence accumulation
+
+#[derive(Debug, Default, Clone)]
+struct Acc {
+    age: Option<(u32, Span)>,
+    evidence: Vec<Evidence>,
+    /// (cue, word) pairs already counted: each word counts once per character.
+    seen: HashSet<(&'static str, String)>,
+}
+
+struct Accumulator {
+    chars: Vec<Acc>,
+}
+
+impl Accumulator {
+    fn new(n: usize) -> Self {
+        Accumulator {
+            chars: vec![Acc::default(); n],
+        }
+    }
+
+    /// The first explicit age wins (front matter and cast lists come first).
+    fn set_age(&mut self, id: usize, age: u32, span: Span) {
+        if let Some(a) = self.chars.get_mut(id)
+            && a.age.is_none()
+        {
+            a.age = Some((age, span));
+        }
+    }
+
+    fn cue(&mut self, id: usize, cue: &'static str, word: &str, weight: f32, span: Span) {
+        let Some(a) = self.chars.get_mut(id) else {
+            return;
+        };
+        if a.seen.insert((cue, word.to_lowercase())) {
+            a.evidence.push(Evidence { cue, span, weight });
+        }
+    }
+}
+
+/// Capped sum per category; adult cues count only when no strong child cue is present.
+fn score<'a>(cues: impl Iterator<Item = (&'a str, f32)>) -> f32 {
+    let mut by_cat: HashMap<&str, f32> = HashMap::new();
+    for (cue, w) in cues {
+        if matches!(cue, "age" | "config") {
+            continue;
+        }
+        *by_cat.entry(cue).or_insert(0.0) += w;
+    }
+    let strong = by_cat
+        .iter()
+        .any(|(c, w)| lexicon::is_strong(c) && *w >= lexicon::cap(c) - 1e-4);
+    by_cat
+        .iter()
+        .map(|(c, w)| {
+            let cap = lexicon::cap(c);
+            if cap < 0.0 {
+                if strong { 0.0 } else { w.max(cap) }
+            } else {
+                w.min(cap)
+            }
+        })
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan
+
+/// What a cue hit needs to know about where it was found.
+struct Ctx<'a> {
+    text: &'a str,
+    mentions: &'a [Mention],
+    speaker: Option<usize>,
+    partner: Option<usize>,
+    /// Characters mentioned recently in the scene, most recent last.
+    recent: &'a [usize],
+    dialogue: bool,
+}
+
+fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulator) {
+    for scene in &script.scenes {
+        let speakers: Vec<Option<usize>> = scene
+            .elements
+            .iter()
+            .map(|e| {
+                (e.kind == ElementKind::Dialogue)
+                    .then(|| e.speaker.as_deref().and_then(|s| inv.lookup(s)))
+                    .flatten()
+            })
+            .collect();
+        let partners = partners(&scene.elements, &speakers);
+        let present = present(script, scene, matcher, &speakers);
+        classroom(script, scene, &present, acc);
+        let mut recent: Vec<usize> = Vec::new();
+        let mut bio_subject: Option<usize> = None;
+        for (i, el) in scene.elements.iter().enumerate() {
+            if matches!(
+                el.kind,
+                ElementKind::Comment
+                    | ElementKind::Transition
+                    | ElementKind::PageBreak
+                    | ElementKind::Section
+            ) {
+                continue;
+            }
+            // A flashback shows a character at another age: neither its ages nor its cues
+            // describe them now (an adult's childhood flashback must not make them a child).
+            if el.flashback {
+                continue;
+            }
+            let text = el.text(&script.source);
+            let base = el.text.start;
+            let mentions = matcher.find(text);
+            let dialogue = el.kind == ElementKind::Dialogue;
+            let speaker = speakers[i];
+            // `年龄：7` under a character's bio: the age belongs to the last one named.
+            let label = el.speaker.as_deref().is_some_and(names::is_label);
+            let field_age = if label {
+                ages::bare(text).or_else(|| ages::bio(text))
+            } else if ages::is_age_field(text) {
+                ages::bio(text)
+            } else {
+                None
+            };
+            if let (Some(id), Some(f)) = (bio_subject, field_age) {
+                acc.set_age(id, f.age, base + f.range.start..base + f.range.end);
+            }
+            if let Some(sp) = speaker {
+                bio_subject = Some(sp);
+                // A cue with an age: `小宝（5岁）：`, where the parser kept only the name.
+                let cue = script
+                    .source
+                    .get(el.span.start..el.text.start.max(el.span.start))
+                    .unwrap_or("");
+                if let Some(sp_name) = el.speaker.as_deref()
+                    && let Some(at) = cue.find(sp_name)
+                    && let Some(f) = ages::after_name(&cue[at + sp_name.len()..])
+                {
+                    let s0 = el.span.start + at + sp_name.len();
+                    acc.set_age(sp, f.age, s0 + f.range.start..s0 + f.range.end);
+                }
+                // A cue with a bare age: `LILY (6)`, `小宝（6）`.
+                if let Some(age) = el
+                    .extension
+                    .as_deref()
+                    .map(|x| x.trim().trim_end_matches('岁'))
+                    .filter(|x| !x.is_empty() && x.len() <= 2)
+                    .and_then(|x| x.parse::<u32>().ok())
+                {
+                    acc.set_age(sp, age, el.span.start..el.text.start.max(el.span.start));
+                }
+                if let Some(f) = ages::bio(text).or_else(|| ages::self_stated(text)) {
+                    acc.set_age(sp, f.age, base + f.range.start..base + f.range.end);
+                }
+                if ages::bio(text).is_some() {
+                    // A bio line parsed as dialogue describes the speaker.
+                    descriptor_text(text, base, sp, acc);
+                }
+            } else if let Some(m) = mentions.first().filter(|m| m.start < 6) {
+                bio_subject = Some(m.id);
+            }
+            mention_ages(text, base, &mentions, acc);
+            if el.kind == ElementKind::Cast || el.kind == ElementKind::Title {
+                recent.extend(mentions.iter().map(|m| m.id));
+                continue;
+            }
+            let ctx = Ctx {
+                text,
+                mentions: &mentions,
+                speaker,
+                partner: partners[i],
+                recent: &recent,
+                dialogue,
+            };
+            cue_hits(&ctx, base, acc);
+            if dialogue {
+                group_address(text, base, speaker, &present, acc);
+            } else {
+                paren_descriptors(&ctx, base, acc);
+            }
+            if let Some(sp) = speaker {
+                recent.push(sp);
+            }
+            recent.extend(mentions.iter().map(|m| m.id));
+            if recent.len() > 32 {
+                recent.drain(..recent.len() - 16);
+            }
+        }
+    }
+}
+
+/// Who is in a scene: its cast lists and its speakers.
+fn present(
+    script: &Script,
+    scene: &crate::script::Scene,
+    matcher: &Matcher,
+    speakers: &[Option<usize>],
+) -> Vec<usize> {
+    let mut ids: Vec<usize> = speakers.iter().flatten().copied().collect();
+    for el in scene
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Cast)
+    {
+        ids.extend(matcher.find(el.text(&script.source)).iter().map(|m| m.id));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+static CLASSROOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)教室|课堂|classroom|[大中小]班|年级").expect("constant pattern")
+});
+
+/// A scene set in a classroom (`大班教室`, `FIRST GRADE CLASSROOM`): a weak school cue for
+/// everyone in it (teachers are named as adults and keep their adult cue).
+fn classroom(
+    script: &Script,
+    scene: &crate::script::Scene,
+    present: &[usize],
+    acc: &mut Accumulator,
+) {
+    let Some(span) = &scene.heading_span else {
+        return;
+    };
+    let Some(line) = script.source.get(span.clone()) else {
+        return;
+    };
+    let Some(m) = CLASSROOM.find(line) else {
+        return;
+    };
+    let at = span.start + m.start()..span.start + m.end();
+    for &id in present {
+        acc.cue(id, "school", "@classroom", 0.2, at.clone());
+    }
+}
+
+static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)小朋友们|同学们|孩子们|宝贝们|宝宝们|\bkids\b|\bchildren\b|boys and girls")
+        .expect("constant pattern")
+});
+
+/// `小朋友们，…` / `Okay kids, …` addresses everyone else in the scene as children.
+fn group_address(
+    text: &str,
+    base: usize,
+    speaker: Option<usize>,
+    present: &[usize],
+    acc: &mut Accumulator,
+) {
+    for m in GROUP.find_iter(text) {
+        let next = text[m.end()..].chars().next();
+        if !next.is_none_or(|c| is_clause_end(c) || matches!(c, '.' | '！' | '!' | '~' | '～')) {
+            continue;
+        }
+        for &id in present.iter().filter(|&&id| Some(id) != speaker) {
+            acc.cue(
+                id,
+                "addressed-as-child",
+                "@group",
+                0.4,
+                base + m.start()..base + m.end(),
+            );
+        }
+    }
+}
+
+/// For each dialogue element, the one spoken to: the previous other speaker in the scene,
+/// else the next one.
+fn partners(elements: &[Element], speakers: &[Option<usize>]) -> Vec<Option<usize>> {
+    let n = elements.len();
+    let mut out = vec![None; n];
+    let mut last: Vec<usize> = Vec::new();
+    for i in 0..n {
+        if let Some(sp) = speakers[i] {
+            out[i] = last.iter().rev().find(|&&o| o != sp).copied();
+            if last.last() != Some(&sp) {
+                last.push(sp);
+            }
+        }
+    }
+    let mut next: Vec<usize> = Vec::new();
+    for i in (0..n).rev() {
+        if let Some(sp) = speakers[i] {
+            if out[i].is_none() {
+                out[i] = next.iter().rev().find(|&&o| o != sp).copied();
+            }
+            if next.last() != Some(&sp) {
+                next.push(sp);
+            }
+        }
+    }
+    out
+}
+
+/// Ages right after or right before a name in the text.
+fn mention_ages(text: &str, base: usize, mentions: &[Mention], acc: &mut Accumulator) {
+    for m in mentions {
+        if let Some(f) = ages::after_name(&text[m.end..]) {
+            acc.set_age(m.id, f.age, base + m.start..base + m.end + f.range.end);
+        } else if let Some(f) = ages::before_name(&text[..m.start]) {
+            acc.set_age(m.id, f.age, base + f.range.start..base + m.end);
+        }
+    }
+}
+
+/// `小宝（6岁，林家的儿子）` in action: the bracket describes the name before it.
+fn paren_descriptors(ctx: &Ctx<'_>, base: usize, acc: &mut Accumulator) {
+    for m in ctx.mentions {
+        let rest = &ctx.text[m.end..];
+        let Some(open) = rest.strip_prefix('（').or_else(|| rest.strip_prefix('(')) else {
+            continue;
+        };
+        let len = open.find(['）', ')']).unwrap_or(open.len()).min(120);
+        let start = m.end + (rest.len() - open.len());
+        if let Some(inner) = ctx.text.get(start..start + len) {
+            descriptor_text(inner, base + start, m.id, acc);
+        }
+    }
+}
+
+/// Cues inside a descriptor all describe its owner; any adult role there wins over child words
+/// (`幼儿园老师`, `Zoe's father`).
+fn descriptor_text(text: &str, base: usize, id: usize, acc: &mut Accumulator) {
+    let lex = &*LEXICON;
+    let hits: Vec<_> = lex
+        .ac
+        .find_iter(text)
+        .filter(|m| !lex.ascii[m.pattern().as_usize()] || word_bounded(text, m.start(), m.end()))
+        .collect();
+    let adult = hits
+        .iter()
+        .any(|m| lex.entries[m.pattern().as_usize()].cue == "adult-role");
+    for m in hits {
+        let e = lex.entries[m.pattern().as_usize()];
+        if adult != (e.cue == "adult-role") {
+            continue;
+        }
+        // In a descriptor a kinship word says "someone's son": weak but real.
+        acc.cue(
+            id,
+            e.cue,
+            &text[m.range()],
+            e.weight,
+            base + m.start()..base + m.end(),
+        );
+    }
+}
+
+fn descriptor_cues(script: &Script, inv: &Inventory, acc: &mut Accumulator) {
+    for (id, d) in inv.drafts.iter().enumerate() {
+        for span in &d.descriptors {
+            if let Some(text) = script.source.get(span.clone()) {
+                descriptor_text(text, span.start, id, acc);
+            }
+        }
+    }
+}
+
+fn name_form_cues(inv: &Inventory, acc: &mut Accumulator) {
+    for (id, d) in inv.drafts.iter().enumerate() {
+        let mut done: HashSet<&str> = HashSet::new();
+        for f in std::iter::once(&d.name).chain(d.aliases.iter()) {
+            for (cue, w) in names::name_cues(f) {
+                if done.insert(cue) {
+                    acc.cue(id, cue, f, w, d.first.clone());
+                }
+            }
+        }
+    }
+}
+
+/// §D.1 #12: a title promising a child story adds a little to characters already leaning child.
+fn title_prior(script: &Script, acc: &mut Accumulator) {
+    let title = script
+        .scenes
+        .first()
+        .and_then(|s| s.elements.iter().find(|e| e.kind == ElementKind::Title))
+        .map(|e| e.text.clone())
+        .or_else(|| first_line(&script.source));
+    let Some(span) = title else { return };
+    let text = script.source.get(span.clone()).unwrap_or("");
+    if !lexicon::TITLE_PRIOR.iter().any(|w| text.contains(w)) {
+        return;
+    }
+    for a in &mut acc.chars {
+        // Only for characters already leaning child ("possible minor", §D.2 step 3).
+        let leaning = score(a.evidence.iter().map(|e| (e.cue, e.weight))) >= 0.35;
+        if leaning && a.seen.insert(("title-prior", String::new())) {
+            a.evidence.push(Evidence {
+                cue: "title-prior",
+                span: span.clone(),
+                weight: 0.1,
+            });
+        }
+    }
+}
+
+fn first_line(source: &str) -> Option<Span> {
+    let start = source.len() - source.trim_start().len();
+    let len = source[start..]
+        .find(['\n', '\r'])
+        .unwrap_or(source.len() - start);
+    (len > 0 && len < 200).then_some(start..start + len)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linking cue hits to characters
+
+fn cue_hits(ctx: &Ctx<'_>, base: usize, acc: &mut Accumulator) {
+    let lex = &*LEXICON;
+    for m in lex.ac.find_iter(ctx.text) {
+        let p = m.pattern().as_usize();
+        if lex.ascii[p] && !word_bounded(ctx.text, m.start(), m.end()) {
+            continue;
+        }
+        // A cue word inside a name (`小宝` contains `宝`) is the name, not a cue.
+        if ctx
+            .mentions
+            .iter()
+            .any(|n| n.start <= m.start() && m.end() <= n.end)
+        {
+            continue;
+        }
+        let e = lex.entries[p];
+        let word = &ctx.text[m.range()];
+        let span = base + m.start()..base + m.end();
+        let hit = Hit {
+            start: m.start(),
+            end: m.end(),
+        };
+        let linked = match e.link {
+            Link::Subject => subject(ctx, hit).map(|id| (id, e.cue, e.weight)),
+            Link::Object => object(ctx, hit).map(|id| (id, e.cue, e.weight)),
+            Link::Speaker => speaker_cue(ctx, hit, e.cue).map(|id| (id, e.cue, e.weight)),
+            Link::Vocative => vocative(ctx, hit).map(|id| (id, e.cue, e.weight)),
+            Link::Apposition => apposition(ctx, hit, e.cue)
+                .map(|id| (id, e.cue, e.weight))
+                .or_else(|| {
+                    e.vocative
+                        .and_then(|w| vocative(ctx, hit).map(|id| (id, "addressed-as-child", w)))
+                }),
+            Link::Descriptor => None,
+        };
+        if let Some((id, cue, weight)) = linked {
+            acc.cue(id, cue, word, weight, span);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '\r' | '…'
+    )
+}
+
+fn is_clause_end(c: char) -> bool {
+    is_sentence_end(c) || matches!(c, '，' | ',' | '、' | '：' | ':' | '—' | '–')
+}
+
+/// The range around `at` bounded by characters for which `end` holds (a `. ` ends English
+/// sentences too).
+fn around(text: &str, at: usize, end: fn(char) -> bool) -> (usize, usize) {
+    let is_end = |i: usize, c: char| {
+        end(c) || (c == '.' && text[i + 1..].starts_with(|n: char| n.is_whitespace()))
+    };
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_end(i, c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let stop = text[at..]
+        .char_indices()
+        .find(|&(i, c)| is_end(at + i, c))
+        .map_or(text.len(), |(i, _)| at + i);
+    (start, stop)
+}
+
+/// The character a clause is about: the nearest name before the cue in the clause; a `who`
+/// clause refers back; else the first name of the sentence (outside brackets); else the first
+/// name after the cue in the clause. In dialogue, `我`/`I` is the speaker, `你`/`you` the one
+/// spoken to (unless the sentence is about someone's child).
+fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
+    let (cs, ce) = around(ctx.text, hit.start, is_clause_end);
+    let (ss, se) = around(ctx.text, hit.start, is_sentence_end);
+    let m = ctx.mentions;
+    if let Some(id) = disposal_object(ctx, cs, hit) {
+        return Some(id);
+    }
+    if let Some(x) = m.iter().rev().find(|x| x.start >= cs && x.end <= hit.start) {
+        return Some(x.id);
+    }
+    let clause = ctx.text[cs..hit.start].trim_start().to_ascii_lowercase();
+    if (clause.starts_with("who ") || clause.starts_with("whose "))
+        && let Some(x) = m.iter().rev().find(|x| x.start >= ss && x.end <= cs)
+    {
+        return Some(x.id);
+    }
+    // In dialogue a name earlier in the sentence is usually the one spoken to (`张妈，帮他…`).
+    if !ctx.dialogue
+        && let Some(x) = m
+            .iter()
+            .find(|x| x.start >= ss && x.end <= hit.start && !x.in_paren)
+    {
+        return Some(x.id);
+    }
+    if let Some(x) = m.iter().find(|x| x.start >= hit.end && x.end <= ce) {
+        return Some(x.id);
+    }
+    if !ctx.dialogue {
+        return None;
+    }
+    let _ = se;
+    person_in(&ctx.text[cs..ce], ctx)
+}
+
+/// `顾叔把她抱上儿童座椅`, `给小宝带上玩具`: after 把/给/帮/替 the cue is about the one acted on
+/// (a name, or a pronoun resolved to the last other character mentioned).
+fn disposal_object(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
+    let clause = &ctx.text[cs..hit.start];
+    for (i, c) in clause.char_indices().rev() {
+        if !matches!(c, '把' | '给' | '帮' | '替') {
+            continue;
+        }
+        let after = cs + i + c.len_utf8();
+        if let Some(x) = ctx.mentions.iter().find(|x| x.start == after) {
+            return Some(x.id);
+        }
+        if ctx.text[after..].starts_with(['她', '他']) {
+            return resolve_pronoun(ctx, cs, hit);
+        }
+    }
+    None
+}
+
+/// The last character mentioned before `hit` who is not the clause's own subject or the
+/// speaker.
+fn resolve_pronoun(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
+    let m = ctx.mentions;
+    let earlier = m.iter().filter(|x| x.end <= hit.start).map(|x| x.id);
+    let all: Vec<usize> = ctx.recent.iter().copied().chain(earlier).collect();
+    // `He tucks her in`: a pronoun subject is the last one mentioned, the object another.
+    let clause = ctx.text[cs..hit.start].trim_start();
+    let pronoun_subject = ["He ", "She ", "他", "她"]
+        .iter()
+        .any(|p| clause.starts_with(p));
+    let agent = m
+        .iter()
+        .find(|x| x.start >= cs && x.end <= hit.start)
+        .map(|x| x.id)
+        .or_else(|| {
+            if pronoun_subject {
+                all.last().copied()
+            } else {
+                None
+            }
+        });
+    all.into_iter()
+        .rev()
+        .find(|&id| Some(id) != agent && Some(id) != ctx.speaker)
+}
+
+/// First or second person in a dialogue sentence → speaker or partner.
+fn person_in(sentence: &str, ctx: &Ctx<'_>) -> Option<usize> {
+    const ABOUT_A_CHILD: [&str; 10] = [
+        "儿子", "女儿", "孩子", "家长", "宝宝", "son", "daughter", "kid", "child", "孙",
+    ];
+    if ABOUT_A_CHILD.iter().any(|w| sentence.contains(w)) {
+        return None;
+    }
+    let lower = sentence.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .collect();
+    let first = sentence.contains('我')
+        || words
+            .iter()
+            .any(|w| matches!(*w, "i" | "my" | "me" | "i'm"));
+    let second = sentence.contains('你')
+        || words
+            .iter()
+            .any(|w| matches!(*w, "you" | "your" | "you're"));
+    match (first, second) {
+        (true, false) => ctx.speaker,
+        (false, true) => ctx.partner,
+        _ => None,
+    }
+}
+
+/// The one acted on: the name right after the verb, `把X…`, or a pronoun after the verb
+/// resolved to the last other character mentioned.
+fn object(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
+    let (cs, ce) = around(ctx.text, hit.start, is_clause_end);
+    let m = ctx.mentions;
+    if let Some(x) = m
+        .iter()
+        .find(|x| x.start >= hit.end && x.start <= hit.end + 9 && x.end <= ce)
+    {
+        return Some(x.id);
+    }
+    if let Some(x) = m
+        .iter()
+        .rev()
+        .find(|x| x.start >= cs && x.end <= hit.start && ctx.text[..x.start].ends_with('把'))
+    {
+        return Some(x.id);
+    }
+    let after = ctx.text[hit.end..].trim_start();
+    let pronoun = [
+        "她", "他", "her ", "him ", "her.", "him.", "her,", "him,", "them ",
+    ]
+    .iter()
+    .any(|p| after.starts_with(p))
+        || matches!(after, "her" | "him");
+    let disposal =
+        ctx.text[cs..hit.start].ends_with("把她") || ctx.text[cs..hit.start].ends_with("把他");
+    if !pronoun && !disposal {
+        return None;
+    }
+    // The pronoun is not the clause's own subject (`Ruth scoops up Juno and carries her`).
+    resolve_pronoun(ctx, cs, hit)
+}
+
+/// A cue that only the speaker can carry. `爹地`/`Mommy` must be an address or `my …`, so a
+/// mother saying `妈咪在这里` about herself does not count.
+fn speaker_cue(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
+    if !ctx.dialogue {
+        return None;
+    }
+    if cue == "calls-adult" {
+        let before = ctx.text[..hit.start].trim_end();
+        let owned = before.ends_with('我')
+            || before.ends_with("我的")
+            || before.to_ascii_lowercase().ends_with("my");
+        // `爹地，…` is an address; `爹地什么时候忘过` is a father speaking of himself.
+        if !owned && !in_address_position(ctx.text, hit) {
+            return None;
+        }
+    }
+    ctx.speaker
+}
+
+/// A word in address position: followed by punctuation (`宝贝，…`, `…, kiddo.`), and not a
+/// reference (`这小丫头，…` talks about her; `小朋友们` is a group; `孩子才这么小` is a subject).
+fn in_address_position(text: &str, hit: Hit) -> bool {
+    let prev = text[..hit.start].chars().next_back();
+    let next = text[hit.end..].chars().next();
+    if next == Some('们') || prev.is_some_and(|c| matches!(c, '这' | '那' | '个')) {
+        return false;
+    }
+    next.is_none_or(|c| {
+        is_clause_end(c) || matches!(c, '.' | '~' | '～' | '”' | '"' | '…' | '！' | '!')
+    })
+}
+
+/// Who is addressed: a name next to the address word, a name opening the line, else the
+/// conversation partner.
+fn vocative(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
+    if !ctx.dialogue || !in_address_position(ctx.text, hit) {
+        return None;
+    }
+    let near =
+        |gap: &str| gap.len() <= 3 && gap.chars().all(|c| c.is_whitespace() || is_clause_end(c));
+    let adjacent = ctx.mentions.iter().find(|x| {
+        Some(x.id) != ctx.speaker
+            && ((x.end <= hit.start && near(&ctx.text[x.end..hit.start]))
+                || (x.start >= hit.end && near(&ctx.text[hit.end..x.start])))
+    });
+    if let Some(x) = adjacent {
+        return Some(x.id);
+    }
+    let opening = ctx.mentions.first().filter(|x| {
+        ctx.text[..x.start].trim().is_empty()
+            && ctx.text[x.end..].starts_with(|c: char| is_clause_end(c) || c == '!')
+            && Some(x.id) != ctx.speaker
+    });
+    opening.map(|x| x.id).or(ctx.partner)
+}
+
+/// What may stand between a name and a child noun after it: `小宝是个孩子`, `小宝这个小家伙`,
+/// `LILY, a quiet girl`, `Lily is just a kid`.
+static GAP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:[，,]\s*)?(?:(?:还|只|就|才|不过|也)?是|这个|那个|这|那)?(?:个|一个)?小?|\s*(?:,|\s(?:is|was))\s*(?:(?:just|only|still|such)\s+)?(?:(?:an?|the)\s+)?(?:[a-z\-]+\s+){0,2})$",
+    )
+    .expect("constant pattern")
+});
+
+/// What may stand between a child noun and the name after it: `小男孩小宝`, `名叫小宝`,
+/// `the little girl, LILY`, `a kid named Max`.
+static GAP_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[，,]?\s*(?:名叫|叫做|叫)?|\s*,?\s*(?:named\s+|called\s+)?)$")
+        .expect("constant pattern")
+});
+
+/// A child noun linked to a name by apposition or description (`小男孩小宝`, `小宝还是个孩子`,
+/// `LILY, a little girl`); `X的孩子` / `Claire's son` is X's child, not X. In dialogue
+/// `我还是个孩子` is the speaker and `你还是个孩子` the one spoken to.
+fn apposition(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
+    let (ss, se) = around(ctx.text, hit.start, is_sentence_end);
+    let possessive = |gap: &str| {
+        let g = gap.to_ascii_lowercase();
+        gap.contains('的') || g.contains("'s") || g.contains("’s") || g.contains(" of ")
+    };
+    let before = ctx.mentions.iter().rev().find(|x| {
+        x.start >= ss && x.end <= hit.start && GAP_BEFORE.is_match(&ctx.text[x.end..hit.start])
+    });
+    let after = ctx.mentions.iter().find(|x| {
+        x.start >= hit.end && x.end <= se && GAP_AFTER.is_match(&ctx.text[hit.end..x.start])
+    });
+    let pick = match (before, after) {
+        (Some(b), Some(a)) => {
+            if hit.start - b.end <= a.start - hit.end {
+                Some(b)
+            } else {
+                Some(a)
+            }
+        }
+        (b, a) => b.or(a),
+    };
+    if let Some(x) = pick {
+        return Some(x.id);
+    }
+    if !ctx.dialogue || cue != "child-noun" {
+        return None;
+    }
+    let gap = &ctx.text[ss..hit.start];
+    if possessive(gap) {
+        return None;
+    }
+    let lower = gap.to_ascii_lowercase();
+    let copula = gap.contains('是')
+        || lower.contains("'m")
+        || lower.contains(" am ")
+        || lower.contains("'re")
+        || lower.contains(" are ");
+    if !copula {
+        return None;
+    }
+    if gap.contains('我') || gap.contains("人家") || lower.contains("i'm") || lower.contains("i am")
+    {
+        ctx.speaker
+    } else if gap.contains('你') || lower.contains("you") {
+        ctx.partner
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision
+
+fn finish(inv: Inventory, acc: Accumulator, overrides: &Overrides) -> Cast {
+    let mut order: Vec<usize> = (0..inv.drafts.len()).collect();
+    order.sort_by_key(|&i| inv.drafts[i].first.start);
+    let mut characters = Vec::with_capacity(order.len());
+    let mut accs: Vec<Option<Acc>> = acc.chars.into_iter().map(Some).collect();
+    for i in order {
+        let d = &inv.drafts[i];
+        let a = accs[i].take().unwrap_or_default();
+        characters.push(decide(d, a));
+    }
+    apply_overrides(&mut characters, &inv, overrides);
+    Cast { characters }
+}
+
+fn decide(d: &Draft, a: Acc) -> Character {
+    let mut evidence = a.evidence;
+    let age = a.age.as_ref().map(|x| x.0);
+    let child = match age {
+        Some(n) => n < CHILD_AGE_LIMIT,
+        None => score(evidence.iter().map(|e| (e.cue, e.weight))) >= THRESHOLD - 1e-4,
+    };
+    if let Some((n, span)) = a.age {
+        let _ = n;
+        evidence.insert(
+            0,
+            Evidence {
+                cue: "age",
+                span,
+                weight: 1.0,
+            },
+        );
+    }
+    evidence.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+    Character {
+        name: d.name.clone(),
+        aliases: d.aliases.clone(),
+        child,
+        age,
+        evidence,
+    }
+}
+
+/// Configuration names children and adults outright; a name the script never uses still
+/// becomes a character, so rules can find it.
+fn apply_overrides(chars: &mut Vec<Character>, inv: &Inventory, ov: &Overrides) {
+    let lists = [(&ov.children, true), (&ov.adults, false)];
+    for (names_list, child) in lists {
+        for name in names_list {
+            let pos = chars.iter().position(|c| {
+                names::key(&c.name) == names::key(name)
+                    || c.aliases.iter().any(|a| names::key(a) == names::key(name))
+            });
+            let i = match pos {
+                Some(i) => i,
+                None => {
+                    chars.push(Character {
+                        name: name.trim().to_string(),
+                        aliases: Vec::new(),
+                        child,
+                        age: None,
+                        evidence: Vec::new(),
+                    });
+                    chars.len() - 1
+                }
+            };
+            let span = inv
+                .lookup(&chars[i].name)
+                .map_or(0..0, |id| inv.drafts[id].first.clone());
+            let c = &mut chars[i];
+            c.child = child;
+            c.evidence.insert(
+                0,
+                Evidence {
+                    cue: "config",
+                    span,
+                    weight: if child { 1.0 } else { -1.0 },
+                },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_weak_cue_is_not_enough() {
+        assert!(score([("name-form", 0.2)].into_iter()) < THRESHOLD);
+        assert!(score([("addressed-as-child", 0.2), ("name-form", 0.2)].into_iter()) < THRESHOLD);
+        assert!(score([("calls-adult", 0.3), ("calls-adult", 0.3)].into_iter()) < THRESHOLD);
+    }
+
+    #[test]
+    fn strong_cues_cancel_adult_roles() {
+        assert!(score([("school", 0.6), ("adult-role", -0.3)].into_iter()) >= THRESHOLD - 1e-4);
+        assert!(score([("care", 0.15); 6].into_iter()) <= 0.45 + 1e-4);
+    }
+
+    #[test]
+    fn sentence_bounds() {
+        let t = "他下车，安安扑进他怀里。Then Lily runs. Ok";
+        let at = t.find("怀里").unwrap_or(0);
+        let (s, e) = around(t, at, is_clause_end);
+        assert_eq!(&t[s..e], "安安扑进他怀里");
+    }
 }

@@ -181,7 +181,7 @@ static CHILD_ACTOR_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 });
 
 static AGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(\d{1,2})\s*(?:岁|周岁|-year-old|\s*years?\s*old|-month-old|个月)")
+    regex::Regex::new(r"(\d{1,2})\s*(?:岁|周岁|-year-old|\s*years?\s*old|-month-old|个月)|[A-Z][a-z]+ \((\d{1,2})\)")
         .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
@@ -227,7 +227,10 @@ pub fn sentences(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
 
 fn ends_with_abbrev(s: &str) -> bool {
     let w = s.rsplit(' ').next().unwrap_or("");
-    matches!(w, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "INT" | "EXT" | "vs")
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "mr" | "mrs" | "ms" | "dr" | "st" | "int" | "ext" | "vs" | "a.m" | "p.m" | "approx" | "no"
+    )
 }
 
 /// Per-script analysis shared by every rule.
@@ -385,6 +388,39 @@ impl<'a> Analysis<'a> {
         best.map(|(_, i)| i)
     }
 
+    /// Characters named or speaking before `pos` in the scene, most recent first (at most 6).
+    fn recent_chars(&self, scene: &Scene, pos: usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for el in scene.elements.iter().rev().filter(|e| e.span.start < pos) {
+            let end = el.text.end.min(pos);
+            let mut names: Vec<usize> = if end > el.text.start {
+                self.name_mentions(el.text.start..end)
+                    .into_iter()
+                    .filter_map(|m| match m.what {
+                        Ref::Char(i) => Some(i),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            names.reverse();
+            if el.kind == ElementKind::Dialogue {
+                // The speaker comes before what they say.
+                names.extend(self.speaker_idx(el));
+            }
+            for i in names {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            if out.len() >= 6 {
+                break;
+            }
+        }
+        out
+    }
+
     fn resolve(&self, scene_pos: usize, scene: &Scene, m: &Mention) -> Option<Party> {
         let present = &self.present[scene_pos];
         match m.what {
@@ -486,12 +522,25 @@ impl<'a> Analysis<'a> {
                     .map(|p| self.party_name(p))
             }
             Who::ChildTarget => {
-                let (_, targets) = self.roles(scene_pos, sentence.clone(), hit);
+                let (_, mut targets) = self.roles(scene_pos, sentence.clone(), hit.clone());
+                if el.kind == ElementKind::Dialogue {
+                    // In dialogue the speaker acts; every child they name is acted on or about.
+                    let (agent, rest) = self.roles(scene_pos, sentence.clone(), hit.clone());
+                    targets = agent
+                        .into_iter()
+                        .chain(rest)
+                        .filter(|&p| Some(p) != speaker.map(Party::Char))
+                        .collect();
+                }
                 if let Some(p) = targets.into_iter().find(|&p| self.party_is_child(p)) {
                     return Some(self.party_name(p));
                 }
+                // Spoken to a child: with 你/you, or a bare command naming nobody (`跪下！`).
+                let ms = self.mentions(sentence);
+                let to_listener = ms.iter().any(|m| m.what == Ref::You) || ms.is_empty();
                 if el.kind == ElementKind::Dialogue
-                    && self.mentions(sentence).iter().any(|m| m.what == Ref::You)
+                    && to_listener
+                    && speaker_child.is_none()
                     && let Some(c) = self.addressee_child(scene_pos, el_pos)
                 {
                     return Some(self.name(c).map(str::to_string));
@@ -534,7 +583,10 @@ impl<'a> Analysis<'a> {
             let months = c
                 .get(0)
                 .is_some_and(|m| m.as_str().contains("month") || m.as_str().contains("个月"));
-            if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok())
+            if let Some(n) = c
+                .get(1)
+                .or(c.get(2))
+                .and_then(|m| m.as_str().parse::<u32>().ok())
                 && (months || n < 14)
             {
                 return Some(present_name());
@@ -553,43 +605,193 @@ impl<'a> Analysis<'a> {
         let scene = &self.script.scenes[scene_pos];
         let text = self.script.source.get(sentence.clone()).unwrap_or("");
         let ms = self.mentions(sentence.clone());
+        let src = &self.script.source;
+        // Names and nouns first; pronouns after, since who they stand for depends on the rest.
         let mut parties: Vec<(Mention, Party)> = ms
             .iter()
+            .filter(|m| m.what != Ref::Pronoun)
             .filter_map(|m| self.resolve(scene_pos, scene, m).map(|p| (*m, p)))
             .collect();
-        // A dropped subject (common in Chinese action lines) is the last named character.
-        if (parties.is_empty() || parties[0].0.start > hit.start)
-            && let Some(i) = self.antecedent(scene, sentence.start)
-        {
-            {
-                let m = Mention {
-                    start: sentence.start,
-                    end: sentence.start,
-                    what: Ref::Char(i),
-                };
-                if parties.is_empty() || self.lang == Lang::Zh {
-                    parties.insert(0, (m, Party::Char(i)));
+        let named_here: Vec<Party> = parties.iter().map(|&(_, p)| p).collect();
+        let recent = self.recent_chars(scene, sentence.start);
+        // In dialogue 他/她 is never the speaker (who says 我).
+        let speaker = self
+            .script
+            .scenes
+            .get(scene_pos)
+            .and_then(|sc| {
+                sc.elements.iter().find(|e| {
+                    e.span.start <= sentence.start
+                        && sentence.start < e.span.end.max(e.span.start + 1)
+                })
+            })
+            .filter(|e| e.kind == ElementKind::Dialogue)
+            .and_then(|e| self.speaker_idx(e));
+        for m in ms.iter().filter(|m| m.what == Ref::Pronoun) {
+            // `Jessica gets down on her knees`: a possessive after a name is that person's own.
+            if self.is_possessive(m) && parties.iter().any(|(pm, _)| pm.start < m.start) {
+                continue;
+            }
+            // `She slaps Sophie`: she is not Sophie; `Aunt Sue strips him`: him is not Aunt Sue.
+            let pick = recent
+                .iter()
+                .copied()
+                .find(|&i| !named_here.contains(&Party::Char(i)) && Some(i) != speaker);
+            if let Some(i) = pick {
+                parties.push((*m, Party::Char(i)));
+            }
+        }
+        parties.sort_by_key(|(m, _)| m.start);
+        // A sentence naming nobody (a dropped subject, common in Chinese action lines) is
+        // about the last named character.
+        if parties.is_empty() {
+            return match self.antecedent(scene, sentence.start) {
+                Some(i) => (Some(Party::Char(i)), Vec::new()),
+                None => (None, Vec::new()),
+            };
+        }
+        let _ = text;
+        // The agent is the first mention standing at the head of its clause and not a
+        // possessive (`Her stepmother…`, `小宝的继母…`); anything else is acted on.
+        // Someone named after the trigger is not its agent (`slaps Mira`).
+        let agent_at = parties.iter().position(|(m, _)| {
+            m.start <= hit.start
+                && !self.is_possessive(m)
+                && at_clause_head(&src[sentence.start..m.start], self.lang)
+        });
+        let Some(ai) = agent_at else {
+            return (None, parties.iter().map(|&(_, p)| p).collect());
+        };
+        let (am, agent) = parties[ai];
+        let after = &src[am.end.min(sentence.end)..sentence.end];
+        let mut others: Vec<Party> = parties
+            .iter()
+            .enumerate()
+            .filter(|&(k, (_, p))| k != ai && *p != agent)
+            .map(|(_, &(_, p))| p)
+            .collect();
+        if is_passive(after, self.lang) {
+            // X被… / X is forced to…: X is acted on; the next one named acts.
+            others.insert(0, agent);
+            let next = parties[ai + 1..]
+                .iter()
+                .map(|&(_, p)| p)
+                .find(|&p| p != agent);
+            return (next, others);
+        }
+        (Some(agent), others)
+    }
+
+    fn is_possessive(&self, m: &Mention) -> bool {
+        let src = &self.script.source;
+        let word = src.get(m.start..m.end).unwrap_or("");
+        let after = src.get(m.end..).unwrap_or("");
+        match self.lang {
+            Lang::Zh => after.starts_with('的'),
+            Lang::En => {
+                if after.starts_with("'s ") || after.starts_with("’s ") {
+                    return true;
+                }
+                match word {
+                    "his" | "His" | "its" | "Its" => true,
+                    "Her" => true,
+                    "her" => {
+                        let next: String = after
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphabetic())
+                            .collect();
+                        !next.is_empty()
+                            && !matches!(
+                                next.as_str(),
+                                "across"
+                                    | "to"
+                                    | "into"
+                                    | "in"
+                                    | "on"
+                                    | "off"
+                                    | "out"
+                                    | "up"
+                                    | "down"
+                                    | "away"
+                                    | "back"
+                                    | "again"
+                                    | "hard"
+                                    | "by"
+                                    | "with"
+                                    | "from"
+                                    | "over"
+                                    | "and"
+                                    | "until"
+                                    | "for"
+                                    | "while"
+                                    | "as"
+                                    | "at"
+                                    | "around"
+                                    | "onto"
+                                    | "inside"
+                                    | "outside"
+                            )
+                    }
+                    _ => false,
                 }
             }
         }
-        let Some(((first, agent_party), rest)) = parties.split_first() else {
-            return (None, Vec::new());
-        };
-        let after_first = &self.script.source[first.end.min(sentence.end)..sentence.end];
-        let passive = is_passive(after_first, self.lang);
-        let mut targets: Vec<Party> = rest
-            .iter()
-            .filter(|(_, p)| p != agent_party)
-            .map(|&(_, p)| p)
-            .collect();
-        // 把X / 让X / 逼X / make X: X is acted on even when named first in the clause.
-        let _ = text;
-        if passive {
-            targets.insert(0, *agent_party);
-            let agent = rest.first().map(|&(_, p)| p);
-            return (agent, targets);
+    }
+}
+
+/// Is a mention preceded only by a short lead-in in its clause (so it is the subject)?
+fn at_clause_head(before: &str, lang: Lang) -> bool {
+    let clause = before
+        .rfind(|c: char| is_clause_break(c))
+        .map_or(before, |i| &before[i..]);
+    let clause = clause.trim_start_matches(|c: char| {
+        is_clause_break(c) || c.is_whitespace() || matches!(c, '△' | '▲' | '（' | '(' | '“' | '"')
+    });
+    match lang {
+        Lang::Zh => {
+            let n = clause.chars().count();
+            n <= 4
+                && !clause.contains([
+                    '把', '让', '逼', '罚', '叫', '令', '使', '给', '对', '朝', '向', '冲', '将',
+                    '扇', '打', '踢', '推', '拽', '拖', '抱', '替', '帮',
+                ])
         }
-        (Some(*agent_party), targets)
+        Lang::En => {
+            let words: Vec<&str> = clause.split_whitespace().collect();
+            // A third-person verb right before the name makes it an object: `strikes MAX`.
+            let verb_before = words.last().is_some_and(|w| {
+                let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic());
+                w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && (w.ends_with('s') || w.ends_with("ed"))
+                    && !matches!(
+                        w,
+                        "his" | "its" | "this" | "was" | "is" | "as" | "has" | "does"
+                    )
+            });
+            words.len() <= 3
+                && !verb_before
+                && !words.iter().any(|w| {
+                    matches!(
+                        w.to_ascii_lowercase()
+                            .trim_matches(|c: char| !c.is_ascii_alphabetic()),
+                        "makes"
+                            | "make"
+                            | "forces"
+                            | "force"
+                            | "lets"
+                            | "tells"
+                            | "orders"
+                            | "at"
+                            | "to"
+                            | "slaps"
+                            | "hits"
+                            | "grabs"
+                            | "drags"
+                            | "pushes"
+                    )
+                })
+        }
     }
 }
 
@@ -603,6 +805,15 @@ pub enum Party {
 
 /// Is the clause right after a mention passive (`被`, `is forced to`, `gets slapped`)?
 fn is_passive(after: &str, lang: Lang) -> bool {
+    // Skip an age or note right after the name: `乐乐（6岁）被…`, `TOBY (6) is…`.
+    let mut after = after.trim_start();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if after.starts_with(open)
+            && let Some(i) = after.find(close)
+        {
+            after = &after[i + close.len_utf8()..];
+        }
+    }
     let head: String = after.chars().take(12).collect();
     match lang {
         Lang::Zh => {

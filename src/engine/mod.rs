@@ -210,7 +210,8 @@ impl Engine {
         hit: Range<usize>,
     ) -> Option<Finding> {
         let source = &an.script.source;
-        if negated(source, rule, &sentence, &hit) {
+        let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
+        if negated(source, rule, &sentence, &unless_window, &hit) {
             return None;
         }
         let window = window_range(an, rule.window, sp, ep, sents, si, &sentence);
@@ -276,7 +277,13 @@ fn scope_of(kind: ElementKind) -> Option<ScopeKind> {
 }
 
 /// A negator just before the hit in the same clause, or disapproval anywhere in the sentence.
-fn negated(source: &str, rule: &Rule, sentence: &Range<usize>, hit: &Range<usize>) -> bool {
+fn negated(
+    source: &str,
+    rule: &Rule,
+    sentence: &Range<usize>,
+    unless_window: &Range<usize>,
+    hit: &Range<usize>,
+) -> bool {
     let before = source.get(sentence.start..hit.start).unwrap_or("");
     // Only the current clause, and only `unless_distance` characters back.
     let clause_start = before
@@ -301,7 +308,7 @@ fn negated(source: &str, rule: &Rule, sentence: &Range<usize>, hit: &Range<usize
             return true;
         }
     }
-    let whole = source.get(sentence.clone()).unwrap_or("");
+    let whole = source.get(unless_window.clone()).unwrap_or("");
     !rule.unless_sentence.is_empty() && rule.unless_sentence.any_in(whole)
 }
 

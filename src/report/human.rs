@@ -3,14 +3,48 @@
 
 use crate::check::{Diagnostic, FileReport};
 use crate::rules::Severity;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use std::fmt;
 
 /// One diagnostic as a miette diagnostic.
 struct Rendered<'a> {
     d: &'a Diagnostic,
-    src: NamedSource<String>,
+    src: CharColumns,
     title: String,
+}
+
+/// A named source whose reported columns count characters, as the JSON report does (miette
+/// counts bytes, which puts `line:column` of Chinese text far to the right).
+struct CharColumns {
+    name: String,
+    text: std::sync::Arc<String>,
+}
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.text.as_str().read_span(span, before, after)?;
+        let start = c.span().offset();
+        let line_start = self.text[..start.min(self.text.len())]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or(c.column(), |t| t.chars().count());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            column,
+            c.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -94,7 +128,10 @@ pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
         };
         let r = Rendered {
             d,
-            src: NamedSource::new(&f.path, src.as_str().to_string()).with_language("text"),
+            src: CharColumns {
+                name: f.path.clone(),
+                text: src.clone(),
+            },
             title,
         };
         let mut s = String::new();

@@ -148,6 +148,7 @@ pub struct Rule {
     /// Negation cues checked just before a hit.
     pub unless: Cues,
     pub unless_sentence: Cues,
+    pub unless_window: Window,
     pub unless_distance: usize,
     pub endorsement: bool,
     pub correction: bool,
@@ -454,6 +455,7 @@ fn compile_rule(
         window: raw.window,
         unless: cues(&raw.unless, neg, ctx, "unless")?,
         unless_sentence: cues(&raw.unless_sentence, disapprove, ctx, "unless_sentence")?,
+        unless_window: raw.unless_window,
         unless_distance: raw.unless_distance.unwrap_or(match lang {
             Lang::Zh => 8,
             Lang::En => 24,

@@ -242,6 +242,10 @@ pub struct SerializableRule {
     /// `is wrong`).
     #[serde(default)]
     pub unless_sentence: Vec<String>,
+    /// Where `unless_sentence` cues are looked for: `sentence` (default), `next`, `element` or
+    /// `scene` (a safety measure in the next sentence of a note, pretend play set up nearby).
+    #[serde(default)]
+    pub unless_window: Window,
     /// How far before a hit a negation cue reaches, in characters. Default 8 (zh) or 24 (en).
     #[serde(default)]
     pub unless_distance: Option<usize>,

@@ -61,7 +61,12 @@ fn looks_like_fdx(text: &str) -> bool {
 pub fn detect_plain(text: &str) -> Format {
     let mut han_lines = 0usize;
     let mut lines = 0usize;
-    for line in text.lines().filter(|l| !l.trim().is_empty()).take(400) {
+    // Split on CR too: files saved with lone-CR line endings are one "line" to str::lines().
+    for line in text
+        .split(['\n', '\r'])
+        .filter(|l| !l.trim().is_empty())
+        .take(400)
+    {
         lines += 1;
         let han = line
             .chars()
@@ -94,6 +99,14 @@ mod tests {
         assert_eq!(
             detect_format("a.txt", "INT. HOUSE - DAY\n\nBOB\nHi.\n"),
             Format::Fountain
+        );
+        assert_eq!(
+            detect_format("a.txt", "INT. HOUSE - DAY\r\rBOB\rHi.\r\rALICE\rBye.\r"),
+            Format::Fountain
+        );
+        assert_eq!(
+            detect_format("a.txt", "1-1 日 内 客厅\r小宝：爹地！\r"),
+            Format::Zh
         );
         assert_eq!(
             detect_format("x", "<?xml version=\"1.0\"?><FinalDraft>"),

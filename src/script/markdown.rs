@@ -15,8 +15,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Front matter larger than this is kept as a title element but not read as YAML.
-const FRONT_MATTER_LIMIT: usize = 64 * 1024;
+/// A `cast:` block larger than this is kept in the title element but not read as YAML.
+const CAST_BLOCK_LIMIT: usize = 16 * 1024;
+/// Deeper `[`/`{` nesting than this is not a cast list; the YAML reader is slow on it.
+const FLOW_DEPTH_LIMIT: usize = 16;
 
 /// Parse a Markdown script into scenes.
 pub fn parse(source: &str) -> Parsed {
@@ -97,6 +99,8 @@ struct Builder<'a> {
     declared: Vec<Declared>,
     /// End of the last block handled: non-blank lines between it and the next block are kept.
     covered: usize,
+    /// Inside `【闪回】` … `【闪回结束】`.
+    flashback: bool,
     /// The block just read was a cast label (`**Cast**`, `## 人物`): a list right after it is
     /// the cast.
     cast_label: bool,
@@ -113,6 +117,7 @@ impl<'a> Builder<'a> {
             }],
             declared: Vec::new(),
             covered: 0,
+            flashback: false,
             cast_label: false,
         }
     }
@@ -129,7 +134,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, el: Element) {
+    fn push(&mut self, mut el: Element) {
+        let t = self.src.get(el.text.clone()).unwrap_or("");
+        if FLASHBACK_END.is_match(t) {
+            el.flashback = self.flashback;
+            self.flashback = false;
+        } else if FLASHBACK_START.is_match(t) {
+            self.flashback = true;
+            el.flashback = true;
+        } else {
+            el.flashback = self.flashback;
+        }
         if let Some(scene) = self.scenes.last_mut() {
             scene.elements.push(el);
         }
@@ -196,7 +211,7 @@ impl<'a> Builder<'a> {
         }
         let text = &self.src[ts..te];
         if !is_episode(text)
-            && let Some(parts) = scene_heading(text, true)
+            && let Some(parts) = scene_heading(text, Fallback::Loose)
         {
             self.start_scene(start, end, ts, parts);
             return;
@@ -219,6 +234,8 @@ impl<'a> Builder<'a> {
         if let Some(last) = self.scenes.last_mut() {
             last.span.end = line_start;
         }
+        // A flashback does not run on into the next scene.
+        self.flashback = false;
         let heading = self
             .src
             .get(text_start + parts.text.start..text_start + parts.text.end)
@@ -302,7 +319,7 @@ impl<'a> Builder<'a> {
             let inner = &src[bs..be];
             if heading_ok
                 && !is_episode(inner)
-                && let Some(parts) = scene_heading(inner, true)
+                && let Some(parts) = scene_heading(inner, Fallback::Loose)
             {
                 self.start_scene(span_start, e, bs, parts);
                 return None;
@@ -340,13 +357,21 @@ impl<'a> Builder<'a> {
         if let Some((is, ie)) = italic_only(src, s, e) {
             return Some(Element::with_text(ElementKind::Action, span, is..ie));
         }
-        // A plain line alone in its paragraph may still be a heading (`INT. HOUSE - DAY`).
-        if ctx == (LineCtx::Paragraph { alone: true })
-            && !is_episode(t)
-            && let Some(parts) = scene_heading(t, false)
-        {
-            self.start_scene(span_start, e, s, parts);
-            return None;
+        if is_episode(t) && t.chars().count() <= 40 {
+            return Some(Element::with_text(ElementKind::Section, span, s..e));
+        }
+        // A plain line may still be a heading (`INT. HOUSE - DAY`, `1-1 日 内 客厅` written
+        // without Markdown); our own fallback only trusts it alone in its paragraph.
+        if let LineCtx::Paragraph { alone } = ctx {
+            let fallback = if alone {
+                Fallback::Strict
+            } else {
+                Fallback::None
+            };
+            if let Some(parts) = scene_heading(t, fallback) {
+                self.start_scene(span_start, e, s, parts);
+                return None;
+            }
         }
         Some(Element::with_text(ElementKind::Action, span, s..e))
     }
@@ -359,10 +384,11 @@ impl<'a> Builder<'a> {
             fm.yaml.clone(),
         ));
         self.covered = fm.body_start;
-        if fm.yaml.len() <= FRONT_MATTER_LIMIT
-            && let Some(yaml) = self.src.get(fm.yaml.clone())
+        if let Some(yaml) = self.src.get(fm.yaml.clone())
+            && let Some((start, end)) = cast_block(yaml)
+            && safe_yaml(&yaml[start..end])
         {
-            self.declared = declared_cast(yaml, fm.yaml.start);
+            self.declared = declared_cast(&yaml[start..end], fm.yaml.start + start);
         }
     }
 }
@@ -520,9 +546,19 @@ fn italic_only(src: &str, s: usize, e: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// How much our own fallback recogniser may accept when the Fountain and Chinese ones do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fallback {
+    /// Marked headings (`##`, bold lines): `1-2 …` and bare `INT` count too.
+    Loose,
+    /// A plain line alone in its paragraph: `INT. …`, `第N场`, `场景N` only.
+    Strict,
+    /// A plain line among others: only the real recognisers.
+    None,
+}
+
 /// A scene heading: the Fountain or Chinese recogniser, else a small fallback of our own.
-/// `loose` allows the fallback's `1-2 …` form, which a plain prose line could also start with.
-fn scene_heading(text: &str, loose: bool) -> Option<HeadingParts> {
+fn scene_heading(text: &str, fallback: Fallback) -> Option<HeadingParts> {
     if text.is_empty() || text.starts_with('.') {
         return None;
     }
@@ -532,12 +568,12 @@ fn scene_heading(text: &str, loose: bool) -> Option<HeadingParts> {
     if let Some(p) = super::zh::parse_heading(text) {
         return Some(p);
     }
-    let fallback = if loose {
-        FALLBACK_LOOSE.is_match(text)
-    } else {
-        FALLBACK_STRICT.is_match(text)
+    let matched = match fallback {
+        Fallback::Loose => FALLBACK_LOOSE.is_match(text),
+        Fallback::Strict => FALLBACK_STRICT.is_match(text),
+        Fallback::None => false,
     };
-    fallback.then(|| HeadingParts {
+    matched.then(|| HeadingParts {
         text: 0..text.len(),
         ..HeadingParts::default()
     })
@@ -581,6 +617,18 @@ static CAST_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
 
 // ---------------------------------------------------------------------------------------------
 // Line kinds
+
+static FLASHBACK_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\**[【\[（(]\s*(?:闪回|回忆)(?:开始)?\s*[】\]）)]|^\**(?i:flashback)\s*[:：]?\**$",
+    )
+    .expect("valid regex")
+});
+
+static FLASHBACK_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\**[【\[（(]\s*(?:闪回|回忆)\s*(?:结束|完)\s*[】\]）)]|^\**(?i:end (?:of )?flashback)\s*[.:：]?\**$")
+        .expect("valid regex")
+});
 
 static NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -654,7 +702,7 @@ static AGE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A plain (unbolded) cue: `小宝：`, `小宝（冷笑）：`, `MIA:`, `LILY (V.O.):`.
 static PLAIN_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[\p{Han}A-Za-z0-9·•]{1,10}(?:\s*[（(][^）)]{0,20}[）)])*\s*：|[A-Z][A-Z0-9 .'\-]{0,30}(?:\s*\([^)]{0,20}\))*:\s)")
+    Regex::new(r"^(?:[\p{Han}A-Za-z0-9·•]{1,8}(?:\s*[（(][^）)]{0,20}[）)])*\s*：|[A-Z][A-Z0-9 .'\-]{0,30}(?:\s*\([^)]{0,20}\))*:\s)")
         .expect("valid regex")
 });
 
@@ -679,6 +727,14 @@ fn dialogue(src: &str, span_start: usize, s: usize, e: usize) -> Option<Element>
     if NOT_SPEAKERS
         .iter()
         .any(|w| cue.speaker.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    // `他笑着说：“走吧。”` is action that quotes, not a cue.
+    if !t.starts_with(['*', '_'])
+        && cue
+            .speaker
+            .ends_with(['说', '道', '问', '喊', '叫', '答', '骂', '着'])
     {
         return None;
     }
@@ -813,8 +869,16 @@ fn front_matter(src: &str) -> Option<FrontMatter> {
     }
     let (_, first_end) = (s, e);
     let yaml_start = next_line_start(src, first_end);
+    let mut first_content = true;
     for (ls, le) in lines {
         let l = src[ls..le].trim_end();
+        // A `---` rule followed by script text is not front matter: YAML opens with a key.
+        if first_content && !l.trim().is_empty() && !l.starts_with('#') {
+            first_content = false;
+            if l != "---" && l != "..." && !YAML_KEY.is_match(l) {
+                return None;
+            }
+        }
         if l == "---" || l == "..." {
             return Some(FrontMatter {
                 end: le,
@@ -826,6 +890,11 @@ fn front_matter(src: &str) -> Option<FrontMatter> {
     None
 }
 
+static YAML_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:[\w\p{Han} .-]{1,40}|"[^"]{1,40}"|'[^']{1,40}')\s*:(?:\s|$)"#)
+        .expect("valid regex")
+});
+
 /// The start of the line after a line ending at `end`.
 fn next_line_start(src: &str, end: usize) -> usize {
     let b = src.as_bytes();
@@ -836,7 +905,53 @@ fn next_line_start(src: &str, end: usize) -> usize {
     }
 }
 
-/// The `cast:` list of the front matter. `base` is the YAML's offset in the source.
+/// The `cast:` key's block in the front matter: its line through the line before the next
+/// top-level key. Only this block is read as YAML, so the rest of the front matter (however
+/// large or strange) costs nothing.
+fn cast_block(yaml: &str) -> Option<(usize, usize)> {
+    let mut start = None;
+    for (ls, le) in Lines::new(yaml, 0, yaml.len()) {
+        let line = &yaml[ls..le];
+        let top_level = !line.is_empty() && !line.starts_with([' ', '\t', '-', '#']);
+        match start {
+            None if top_level && CAST_KEY.is_match(line) => start = Some(ls),
+            Some(s) if top_level => return Some((s, ls)),
+            _ => {}
+        }
+    }
+    start.map(|s| (s, yaml.len()))
+}
+
+static CAST_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^["']?(?:cast|Cast|CAST|characters|Characters|人物|角色)["']?\s*:"#)
+        .expect("valid regex")
+});
+
+/// Small, shallow, and without anchors or aliases (which can multiply a few bytes into
+/// billions of nodes).
+fn safe_yaml(block: &str) -> bool {
+    if block.len() > CAST_BLOCK_LIMIT || ANCHOR.is_match(block) {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    for b in block.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max <= FLOW_DEPTH_LIMIT
+}
+
+static ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)(?:^|[\s\[{,:])[&*][^\s,\]}]").expect("valid regex"));
+
+/// The `cast:` list of the front matter. `base` is the block's offset in the source.
 fn declared_cast(yaml: &str, base: usize) -> Vec<Declared> {
     let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(yaml) else {
         return Vec::new();
@@ -844,10 +959,17 @@ fn declared_cast(yaml: &str, base: usize) -> Vec<Declared> {
     let Some(map) = doc.as_mapping() else {
         return Vec::new();
     };
-    let Some(cast) = ["cast", "characters", "人物", "角色", "Cast"]
-        .iter()
-        .find_map(|k| map.get(*k))
-    else {
+    let Some(cast) = [
+        "cast",
+        "Cast",
+        "CAST",
+        "characters",
+        "Characters",
+        "人物",
+        "角色",
+    ]
+    .iter()
+    .find_map(|k| map.get(*k)) else {
         return Vec::new();
     };
     let mut entries: Vec<(String, Option<u32>, Vec<String>)> = Vec::new();
@@ -956,10 +1078,8 @@ fn locate_entries(
     base: usize,
     entries: Vec<(String, Option<u32>, Vec<String>)>,
 ) -> Vec<Declared> {
-    let mut cursor = ["\ncast:", "\ncast :", "cast:"]
-        .iter()
-        .find_map(|k| yaml.find(k))
-        .unwrap_or(0);
+    // The block starts with the `cast:` key line itself.
+    let mut cursor = 0;
     let positions: Vec<Option<usize>> = entries
         .iter()
         .map(|(name, _, _)| {
@@ -1111,6 +1231,28 @@ mod tests {
         let els = all(&p);
         assert_eq!(els.len(), 3, "{els:?}");
         assert_eq!(els[1].kind, ElementKind::Dialogue);
+    }
+
+    #[test]
+    fn plain_lines_flashback_and_episode() {
+        let src = "第1集\n\nINT. HOUSE - DAY\n\n【闪回】\n**小宝（6岁）**：我怕。\n【闪回结束】\n他笑着说：“走吧。”\n";
+        let p = parse(src);
+        assert_eq!(p.scenes.len(), 2);
+        assert_eq!(p.scenes[0].elements[0].kind, ElementKind::Section);
+        let els = &p.scenes[1].elements;
+        let flags: Vec<bool> = els.iter().map(|e| e.flashback).collect();
+        assert_eq!(flags, vec![true, true, true, false]);
+        assert_eq!(els[1].speaker.as_deref(), Some("小宝"));
+        assert_eq!(els[1].parenthetical, None);
+        assert_eq!(els[3].kind, ElementKind::Action);
+    }
+
+    #[test]
+    fn rule_then_text_is_not_front_matter() {
+        let src = "---\n## INT. A - DAY\n**A:** hi\n---\n";
+        let p = parse(src);
+        assert_eq!(p.scenes.len(), 2);
+        assert!(p.declared.is_empty());
     }
 
     #[test]

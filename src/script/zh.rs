@@ -38,7 +38,10 @@ pub fn parse(source: &str) -> Parsed {
 pub fn parse_heading(line: &str) -> Option<HeadingParts> {
     let (start, end) = strip_markers(line);
     let body = line.get(start..end)?;
-    if body.is_empty() || body.len() > MAX_HEADING_BYTES || is_episode_marker(body) {
+    if body.is_empty() || body.len() > MAX_HEADING_BYTES || !can_start_heading(body) {
+        return None;
+    }
+    if is_episode_marker(body) {
         return None;
     }
     let (head_len, cast) = split_cast(body);
@@ -59,6 +62,16 @@ pub fn parse_heading(line: &str) -> Option<HeadingParts> {
         setting: fields.setting,
         place: fields.place,
         cast: cast.map(|c| start + c.list.start..start + c.list.end),
+    })
+}
+
+/// A cheap first-character test: headings start with a number, 第/场, a time or a setting.
+fn can_start_heading(body: &str) -> bool {
+    body.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "第场内外室".contains(c)
+            || TIMES.iter().any(|t| t.starts_with(c))
     })
 }
 
@@ -140,24 +153,17 @@ fn strip_markers(line: &str) -> (usize, usize) {
 // Vocabulary
 
 /// Times of day, matched as whole fields.
+#[rustfmt::skip]
 const TIMES: &[&str] = &[
-    "日", "夜", "晨", "晚", "昏", "早", "午", "白天", "日间", "夜间", "夜晚", "晚上", "早上",
-    "早晨", "清晨", "凌晨", "深夜", "半夜", "午夜", "中午", "正午", "午后", "上午", "下午", "傍晚",
-    "黄昏", "黎明", "拂晓", "日出", "日落", "晨曦", "夜里", "晚间", "日景", "夜景", "次日", "翌日",
-    "同日",
+    "日", "夜", "晨", "晚", "昏", "早", "午", "白天", "日间", "夜间", "夜晚", "晚上", "早上", "早晨", "清晨", "凌晨", "深夜",
+    "半夜", "午夜", "中午", "正午", "午后", "上午", "下午", "傍晚", "黄昏", "黎明", "拂晓", "日出", "日落", "晨曦", "夜里", "晚间",
+    "日景", "夜景", "次日", "翌日", "同日",
 ];
 
 /// Interior / exterior, matched as whole fields.
+#[rustfmt::skip]
 const SETTINGS: &[&str] = &[
-    "内",
-    "外",
-    "内外",
-    "外内",
-    "内景",
-    "外景",
-    "内外景",
-    "室内",
-    "室外",
+    "内", "外", "内外", "外内", "内景", "外景", "内外景", "室内", "室外",
 ];
 
 fn is_time(s: &str) -> bool {
@@ -218,160 +224,40 @@ fn is_extension(s: &str) -> bool {
 }
 
 /// Labels that open a line (`字幕：…`) but never name a speaker.
+#[rustfmt::skip]
 const NON_SPEAKERS: &[&str] = &[
-    "字幕",
-    "人物",
-    "出场",
-    "出场人物",
-    "时间",
-    "地点",
-    "场景",
-    "场次",
-    "备注",
-    "注",
-    "注意",
-    "提示",
-    "说明",
-    "画面",
-    "镜头",
-    "特写",
-    "空镜",
-    "闪回",
-    "回忆",
-    "音效",
-    "音乐",
-    "背景",
-    "背景音乐",
-    "编剧",
-    "导演",
-    "出品",
-    "制片",
-    "监制",
-    "剧名",
-    "片名",
-    "集数",
-    "内容",
-    "简介",
-    "梗概",
-    "主题",
-    "道具",
-    "服装",
-    "化妆",
-    "转场",
-    "时长",
-    "天气",
-    "环境",
-    "日期",
-    "标题",
-    "类型",
-    "题材",
-    "作者",
-    "原著",
-    "版本",
-    "主演",
-    "VO",
-    "OS",
-    "V.O.",
-    "O.S.",
-    "画外音",
-    "画外",
-    "心声",
-    "BGM",
-    "PS",
+    "字幕", "人物", "出场", "出场人物", "时间", "地点", "场景", "场次", "备注", "注", "注意", "提示", "说明", "画面", "镜头",
+    "特写", "空镜", "闪回", "回忆", "音效", "音乐", "背景", "背景音乐", "编剧", "导演", "出品", "制片", "监制", "剧名", "片名",
+    "集数", "内容", "简介", "梗概", "主题", "道具", "服装", "化妆", "转场", "时长", "天气", "环境", "日期", "标题", "类型", "题材",
+    "作者", "原著", "版本", "主演", "VO", "OS", "V.O.", "O.S.", "画外音", "画外", "心声", "BGM", "PS",
 ];
 
 /// Beginnings that mark camera or production text rather than a speaker (`镜头缓缓推近：…`).
+#[rustfmt::skip]
 const NON_SPEAKER_PREFIXES: &[&str] = &[
-    "镜头",
-    "画面",
-    "特写",
-    "近景",
-    "远景",
-    "全景",
-    "中景",
-    "慢镜头",
-    "空镜",
-    "音效",
-    "音乐",
-    "字幕",
-    "时间",
-    "地点",
-    "场景",
-    "闪回",
-    "拍摄",
-    "备注",
-    "切到",
-    "切至",
-    "转场",
-    "背景",
-    "BGM",
+    "镜头", "画面", "特写", "近景", "远景", "全景", "中景", "慢镜头", "空镜", "音效", "音乐", "字幕", "时间", "地点", "场景",
+    "闪回", "拍摄", "备注", "切到", "切至", "转场", "背景", "BGM",
 ];
 
 /// What a labelled line is, by its label.
 fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
+    #[rustfmt::skip]
     const CAST: &[&str] = &[
-        "人物",
-        "出场人物",
-        "出场",
-        "登场人物",
-        "登场",
-        "主要人物",
-        "本场人物",
-        "出场角色",
-        "人物表",
-        "人物介绍",
-        "人物小传",
-        "角色介绍",
-        "主要角色",
-        "角色表",
+        "人物", "出场人物", "出场", "登场人物", "登场", "主要人物", "本场人物", "出场角色", "人物表", "人物介绍", "人物小传", "角色介绍",
+        "主要角色", "角色表",
     ];
+    #[rustfmt::skip]
     const NOTE: &[&str] = &[
-        "注",
-        "注意",
-        "注释",
-        "说明",
-        "提示",
-        "制作说明",
-        "拍摄说明",
-        "拍摄提示",
-        "安全提示",
+        "注", "注意", "注释", "说明", "提示", "制作说明", "拍摄说明", "拍摄提示", "安全提示",
     ];
+    #[rustfmt::skip]
     const SYNOPSIS: &[&str] = &[
-        "梗概",
-        "故事梗概",
-        "剧情梗概",
-        "本集梗概",
-        "剧情简介",
-        "简介",
-        "内容简介",
-        "故事简介",
-        "内容提要",
-        "前情提要",
-        "本集看点",
+        "梗概", "故事梗概", "剧情梗概", "本集梗概", "剧情简介", "简介", "内容简介", "故事简介", "内容提要", "前情提要", "本集看点",
     ];
+    #[rustfmt::skip]
     const TITLE: &[&str] = &[
-        "编剧",
-        "导演",
-        "出品",
-        "出品方",
-        "制片",
-        "制片人",
-        "监制",
-        "剧名",
-        "片名",
-        "作者",
-        "原著",
-        "类型",
-        "题材",
-        "集数",
-        "总集数",
-        "时长",
-        "单集时长",
-        "版本",
-        "日期",
-        "主演",
-        "统筹",
-        "策划",
+        "编剧", "导演", "出品", "出品方", "制片", "制片人", "监制", "剧名", "片名", "作者", "原著", "类型", "题材", "集数",
+        "总集数", "时长", "单集时长", "版本", "日期", "主演", "统筹", "策划",
     ];
     let label = label.trim();
     if label.ends_with("字幕") || label == "字幕卡" {
@@ -468,7 +354,7 @@ fn number_value(s: &str) -> Option<String> {
 
 static EPISODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:《[^》]{0,40}》\s*)?[【\[（(]?\s*(?:第\s*[0-9０-９零〇一二两三四五六七八九十百]{1,5}\s*集|(?i:EP|episode)\s*[0-9]{1,4})\s*[】\]）)]?",
+        r"^(?:《[^》]{0,40}》\s*)?[【\[（(]?\s*(?:第\s*[0-9０-９零〇一二两三四五六七八九十百]{1,5}\s*集|(?i:EP|episode)\s*[0-9]{1,4})(?:\s*[】\]）)])?",
     )
     .expect("static regex")
 });
@@ -535,36 +421,15 @@ fn is_end_or_cut(line: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Flashback markers
 
+#[rustfmt::skip]
 const FLASH_START: &[&str] = &[
-    "【闪回】",
-    "【闪回开始】",
-    "【回忆】",
-    "【回忆开始】",
-    "[闪回]",
-    "（闪回）",
-    "(闪回)",
-    "（回忆）",
-    "(回忆)",
-    "闪回：",
-    "闪回:",
-    "回忆：",
-    "回忆:",
-    "闪回开始",
-    "闪回",
+    "【闪回】", "【闪回开始】", "【回忆】", "【回忆开始】", "[闪回]", "（闪回）", "(闪回)", "（回忆）", "(回忆)", "闪回：", "闪回:",
+    "回忆：", "回忆:", "闪回开始", "闪回",
 ];
+#[rustfmt::skip]
 const FLASH_END: &[&str] = &[
-    "【闪回结束】",
-    "【回忆结束】",
-    "【闪回完】",
-    "【回到现实】",
-    "[闪回结束]",
-    "（闪回结束）",
-    "(闪回结束)",
-    "（回忆结束）",
-    "(回忆结束)",
-    "闪回结束",
-    "回忆结束",
-    "回到现实",
+    "【闪回结束】", "【回忆结束】", "【闪回完】", "【回到现实】", "[闪回结束]", "（闪回结束）", "(闪回结束)", "（回忆结束）", "(回忆结束)",
+    "闪回结束", "回忆结束", "回到现实",
 ];
 
 /// Length of a flashback-start marker at the start of the line. Bare `闪回`/`回忆` (without
@@ -683,7 +548,9 @@ fn lead(head: &str) -> Option<Lead> {
     let mut end = digits;
     let mut dashed = false;
     while let Some(c) = head[end..].chars().next().filter(|c| "-－—–".contains(*c)) {
-        let more = take_while(&head[end + c.len_utf8()..], |c| c.is_ascii_digit());
+        let more = take_while(&head[end + c.len_utf8()..], |c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c)
+        });
         if more == 0 {
             break;
         }
@@ -710,7 +577,12 @@ fn lead(head: &str) -> Option<Lead> {
         LeadKind::Bare
     };
     let number = if dashed {
-        Some(head[..end].to_string())
+        // `１－２` → `1-2`: the number is an identifier, written one way.
+        let parts: Vec<String> = head[..end]
+            .split(|c: char| "-－—–".contains(c))
+            .map(|p| number_value(p).unwrap_or_default())
+            .collect();
+        Some(parts.join("-"))
     } else {
         number_value(&head[..end])
     };
@@ -748,7 +620,8 @@ fn heading_fields(rest: &str) -> Option<Fields> {
     };
     let mut places: Vec<&str> = Vec::new();
     let mut first = true;
-    for tok in fields_of(rest) {
+    let (rest, tail) = split_marker_parens(rest);
+    for tok in fields_of(rest).into_iter().chain(tail) {
         let marker = note_marker(&mut f, tok);
         if first {
             f.first_is_marker = marker;
@@ -774,17 +647,13 @@ fn note_marker(f: &mut Fields, tok: &str) -> bool {
         (None, Some(tok))
     } else if let Some((t, s)) = split_combo(tok) {
         (Some(t), Some(s))
-    } else if let Some(inner) = paren_inner(tok) {
-        // `（日）`, `（夜/内）`: all inner fields must be markers.
-        let inner_fields: Vec<&str> = inner.split(is_sep).filter(|s| !s.is_empty()).collect();
-        if inner_fields.is_empty()
-            || !inner_fields
-                .iter()
-                .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+    } else if is_marker_paren(tok) {
+        // `（日）`, `（夜/内）`
+        for t in paren_inner(tok)
+            .unwrap_or("")
+            .split(is_sep)
+            .filter(|s| !s.is_empty())
         {
-            return false;
-        }
-        for t in inner_fields {
             note_marker(f, t);
         }
         return true;
@@ -806,38 +675,46 @@ fn paren_inner(tok: &str) -> Option<&str> {
         .and_then(|t| t.strip_suffix(['）', ')']))
 }
 
-/// Split a heading remainder into fields at separators; a trailing `（…）` group is its own field
-/// and a trailing `【…】` group (a duration such as `【1min】`) is dropped.
-fn fields_of(rest: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    for part in rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．') {
-        let mut part = part;
-        // Drop a trailing 【…】 group.
-        if part.ends_with('】')
-            && let Some(open) = part.rfind('【')
+/// Is this `（…）` group made only of times and settings (`（日）`, `（夜/内）`)?
+fn is_marker_paren(group: &str) -> bool {
+    paren_inner(group).is_some_and(|i| {
+        let mut fields = i.split(is_sep).filter(|s| !s.is_empty()).peekable();
+        fields.peek().is_some()
+            && fields.all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
+    })
+}
+
+/// Cut trailing `（日）` / `（夜/内）` groups (and `【1min】` durations) off a heading remainder.
+/// Returns the remainder and the marker groups, which are fields of their own.
+fn split_marker_parens(rest: &str) -> (&str, Vec<&str>) {
+    let mut rest = rest.trim_end_matches(is_ws);
+    let mut groups = Vec::new();
+    // A handful of groups at most; the bound keeps odd input linear.
+    for _ in 0..4 {
+        if rest.ends_with('】')
+            && let Some(open) = rest.rfind('【')
         {
-            part = &part[..open];
-        }
-        // A trailing （…） group of markers becomes its own field.
-        if part.ends_with(['）', ')'])
-            && let Some(open) = part.rfind(['（', '('])
-            && open > 0
-            && paren_inner(&part[open..]).is_some_and(|i| {
-                i.split(is_sep)
-                    .filter(|s| !s.is_empty())
-                    .all(|t| is_time(t) || is_setting(t) || split_combo(t).is_some())
-            })
-        {
-            out.push(&part[..open]);
-            out.push(&part[open..]);
+            rest = rest[..open].trim_end_matches(is_ws);
             continue;
         }
-        if !part.is_empty() {
-            out.push(part);
+        if rest.ends_with(['）', ')'])
+            && let Some(open) = rest.rfind(['（', '('])
+            && is_marker_paren(&rest[open..])
+        {
+            groups.push(&rest[open..]);
+            rest = rest[..open].trim_end_matches(is_ws);
+            continue;
         }
+        break;
     }
-    out.retain(|p| !p.is_empty());
-    out
+    (rest, groups)
+}
+
+/// Split a heading remainder into fields at separators (`·` and `.` belong to place names).
+fn fields_of(rest: &str) -> Vec<&str> {
+    rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．')
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn accept_heading(lead: &Lead, rest: &str, f: &Fields) -> bool {
@@ -899,8 +776,16 @@ struct Labelled<'a> {
 }
 
 fn labelled(t: &str) -> Option<Labelled<'_>> {
-    if let Some(open) = ['【', '['].into_iter().find(|c| t.starts_with(*c)) {
-        let close_char = if open == '【' { '】' } else { ']' };
+    if let Some(open) = ['【', '[', '（', '(']
+        .into_iter()
+        .find(|c| t.starts_with(*c))
+    {
+        let close_char = match open {
+            '【' => '】',
+            '[' => ']',
+            '（' => '）',
+            _ => ')',
+        };
         let close = t.find(close_char)?;
         let inner_start = open.len_utf8();
         let inner = &t[inner_start..close];
@@ -935,7 +820,8 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
         });
     }
     let colon = t.find(['：', ':'])?;
-    let label = &t[..colon];
+    // `字幕（黑底白字）：…`: the label is the word before the bracket.
+    let label = t[..colon].split(['（', '(']).next().unwrap_or("");
     if label.chars().count() > 8 {
         return None;
     }
@@ -1340,6 +1226,18 @@ impl<'a> Builder<'a> {
         let heading = t.get(parts.text.clone()).unwrap_or("").to_string();
         self.scene_flashback = flash || heading.contains("闪回") || heading.contains("回忆");
         let index = self.scenes.len();
+        // Elements already taken from this line (`【闪回】第2集 …`) belong to the new scene.
+        let moved = match self.scenes.last_mut() {
+            Some(prev) => {
+                let keep = prev
+                    .elements
+                    .iter()
+                    .position(|e| e.span.start >= line_start)
+                    .unwrap_or(prev.elements.len());
+                prev.elements.split_off(keep)
+            }
+            None => Vec::new(),
+        };
         self.scenes.push(Scene {
             index,
             heading: Some(heading),
@@ -1349,7 +1247,7 @@ impl<'a> Builder<'a> {
             setting: parts.setting,
             place: parts.place,
             span: line_start..line_start,
-            elements: Vec::new(),
+            elements: moved,
         });
         if let Some(list) = parts.cast {
             // The element covers the `人物：` label too.
@@ -1371,6 +1269,8 @@ impl<'a> Builder<'a> {
         let whole = base..base + t.len();
         let at = |r: (usize, usize)| base + r.0..base + r.1;
         let front = self.scenes.len() == 1;
+        // The front-matter cast block lasts while its `名字：介绍` entries do.
+        let in_cast_block = std::mem::take(&mut self.cast_block);
         if let Some(l) = labelled(t) {
             if let Some(kind) = label_kind(l.label, front) {
                 let inner = &t[l.text.0..l.text.1];
@@ -1379,7 +1279,12 @@ impl<'a> Builder<'a> {
                 } else {
                     kind
                 };
-                if kind == ElementKind::Cast && front && opens_cast_block(l.label) {
+                // Only a bare header (`人物介绍：`) opens a block; `人物：小宝` is a list.
+                if kind == ElementKind::Cast
+                    && front
+                    && inner.is_empty()
+                    && opens_cast_block(l.label)
+                {
                     self.cast_block = true;
                 }
                 self.push_kind(kind, whole, at(l.text));
@@ -1402,6 +1307,11 @@ impl<'a> Builder<'a> {
             return next;
         }
         if let Some(cue) = parse_dialogue(t) {
+            if front && in_cast_block {
+                self.cast_block = true;
+                self.push_kind(ElementKind::Cast, whole.clone(), whole);
+                return next;
+            }
             return self.dialogue(t, base, cue, ctx);
         }
         self.push_kind(ElementKind::Action, whole.clone(), whole);
@@ -1418,10 +1328,6 @@ impl<'a> Builder<'a> {
         let mut next = ctx.map_or(0, |(_, i)| i + 1);
         let whole = base..base + t.len();
         let front = self.scenes.len() == 1;
-        if front && self.cast_block {
-            self.push_kind(ElementKind::Cast, whole.clone(), whole);
-            return next;
-        }
         // A title line such as `豪门继母：我的小公主回来了` right above the first episode marker.
         if front
             && !self.structured
@@ -1514,5 +1420,350 @@ impl<'a> Builder<'a> {
             })
             .find(|t| !t.is_empty())
             .is_some_and(|t| episode(t).is_some() || parse_heading(t).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// heading text, number, time, setting, place
+    type Parts = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    /// speakers, extension, parentheticals, words
+    type CueParts = (Vec<String>, Option<String>, Vec<String>, String);
+
+    /// (heading text, number, time, setting, place) of a heading line.
+    fn h(line: &str) -> Option<Parts> {
+        parse_heading(line).map(|p| {
+            (
+                line[p.text].to_string(),
+                p.number,
+                p.time,
+                p.setting,
+                p.place,
+            )
+        })
+    }
+
+    fn some(text: &str, n: &str, t: &str, s: &str, p: &str) -> Option<Parts> {
+        let o = |x: &str| (!x.is_empty()).then(|| x.to_string());
+        Some((text.to_string(), o(n), o(t), o(s), o(p)))
+    }
+
+    #[test]
+    fn heading_forms() {
+        assert_eq!(
+            h("1-1 日 内 林家别墅客厅"),
+            some("1-1 日 内 林家别墅客厅", "1-1", "日", "内", "林家别墅客厅")
+        );
+        assert_eq!(
+            h("第3场：日 内 客厅"),
+            some("第3场：日 内 客厅", "3", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("场景：学校门口 日 外"),
+            some("场景：学校门口 日 外", "", "日", "外", "学校门口")
+        );
+        assert_eq!(
+            h("1-1、日、内、客厅"),
+            some("1-1、日、内、客厅", "1-1", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("1. 客厅 日 内"),
+            some("1. 客厅 日 内", "1", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("1-1 夜内 客厅"),
+            some("1-1 夜内 客厅", "1-1", "夜", "内", "客厅")
+        );
+        assert_eq!(h("日 内 客厅"), some("日 内 客厅", "", "日", "内", "客厅"));
+        assert_eq!(
+            h("外景 学校操场 白天"),
+            some("外景 学校操场 白天", "", "白天", "外景", "学校操场")
+        );
+        assert_eq!(h("12 客厅 夜"), some("12 客厅 夜", "12", "夜", "", "客厅"));
+        assert_eq!(
+            h("1-3 日 内 客厅【30s】"),
+            some("1-3 日 内 客厅【30s】", "1-3", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("１-２ 日 内 客厅"),
+            some("１-２ 日 内 客厅", "1-2", "日", "内", "客厅")
+        );
+        assert_eq!(
+            h("第二十三场 夜 外 江边"),
+            some("第二十三场 夜 外 江边", "23", "夜", "外", "江边")
+        );
+    }
+
+    #[test]
+    fn heading_text_range_skips_markdown_markers() {
+        let line = "## 第2场 夜 内 卧室";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text], "第2场 夜 内 卧室");
+        let line = "**1-1 日 外 中学操场**";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text], "1-1 日 外 中学操场");
+        assert_eq!(p.place.as_deref(), Some("中学操场"));
+    }
+
+    #[test]
+    fn heading_with_cast() {
+        let line = "1-1 日 内 客厅 人物：小宝、妈妈";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text.clone()], "1-1 日 内 客厅");
+        assert_eq!(&line[p.cast.expect("cast")], "小宝、妈妈");
+        let line = "1-1 日 内 客厅【出场人物：小宝】";
+        let p = parse_heading(line).expect("heading");
+        assert_eq!(&line[p.text.clone()], "1-1 日 内 客厅");
+        assert_eq!(&line[p.cast.expect("cast")], "小宝");
+    }
+
+    #[test]
+    fn not_headings() {
+        for line in [
+            "人物：小宝、妈妈",
+            "小宝：第3场比赛我赢了",
+            "第3场比赛我赢了",
+            "第一场雪",
+            "1、把书包放好",
+            "1、晚上，外面下雨",
+            "3个小时后",
+            "1.5倍",
+            "2023年",
+            "夜深了",
+            "夜 内心很乱",
+            "外面 下着雨",
+            "外婆：小宝过来",
+            "日记本上写着字",
+            "第1集",
+            "【第1集】",
+            "1-1 日 内 客厅。小宝走了进来！",
+            "",
+            "##",
+            "****",
+        ] {
+            assert_eq!(h(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn episode_markers() {
+        for line in [
+            "第1集",
+            "第一集：标题",
+            "【第1集】",
+            "# 第1集【1min30s】",
+            "《剧名》第五集",
+            "第 12 集 重逢",
+            "**第3集**",
+            "EP01",
+        ] {
+            assert!(is_episode_marker(line), "{line}");
+        }
+        for line in [
+            "第1集里他说过",
+            "第一集完",
+            "1-1 日 内 客厅",
+            "第一场 日 内 客厅",
+        ] {
+            assert!(!is_episode_marker(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn end_and_cut_markers() {
+        for line in [
+            "（本集完）",
+            "（完）",
+            "【本集完】",
+            "——完——",
+            "（第一集完）",
+            "未完待续",
+            "切至：",
+            "全剧终",
+        ] {
+            assert!(is_end_or_cut(line), "{line}");
+        }
+        for line in ["完了", "小宝哭完了", "第一集"] {
+            assert!(!is_end_or_cut(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number_value("12").as_deref(), Some("12"));
+        assert_eq!(number_value("０３").as_deref(), Some("3"));
+        assert_eq!(number_value("十").as_deref(), Some("10"));
+        assert_eq!(number_value("十二").as_deref(), Some("12"));
+        assert_eq!(number_value("二十三").as_deref(), Some("23"));
+        assert_eq!(number_value("一百零五").as_deref(), Some("105"));
+        assert_eq!(number_value("两").as_deref(), Some("2"));
+        assert_eq!(number_value("x"), None);
+    }
+
+    #[test]
+    fn line_endings() {
+        let t = "a\r\nb\rc\n\nd";
+        let got: Vec<&str> = line_ranges(t).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(got, ["a", "b", "c", "", "d"]);
+        assert!(line_ranges("").is_empty());
+    }
+
+    fn cue(line: &str) -> Option<CueParts> {
+        parse_dialogue(line).map(|c| {
+            (
+                c.speakers,
+                c.extension,
+                c.parens
+                    .iter()
+                    .map(|p| line[p.0..p.1].to_string())
+                    .collect(),
+                line[c.text.0..c.text.1].to_string(),
+            )
+        })
+    }
+
+    #[test]
+    fn dialogue_forms() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            cue("小宝：（冷笑）台词"),
+            Some((s(&["小宝"]), None, s(&["冷笑"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("林琛（沉声）：台词"),
+            Some((s(&["林琛"]), None, s(&["沉声"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("霍一天(目露凶光):台词"),
+            Some((s(&["霍一天"]), None, s(&["目露凶光"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("苏晚（压低声音）：“台词”"),
+            Some((s(&["苏晚"]), None, s(&["压低声音"]), "台词".into()))
+        );
+        assert_eq!(
+            cue("小宝（6岁）：嗯"),
+            Some((s(&["小宝"]), None, s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("小宝：（OS）嗯"),
+            Some((s(&["小宝"]), Some("OS".into()), s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("小宝 VO：嗯"),
+            Some((s(&["小宝"]), Some("VO".into()), s(&[]), "嗯".into()))
+        );
+        assert_eq!(
+            cue("LILY: Hi."),
+            Some((s(&["LILY"]), None, s(&[]), "Hi.".into()))
+        );
+        assert_eq!(
+            cue("小宝&朵朵：好"),
+            Some((s(&["小宝", "朵朵"]), None, s(&[]), "好".into()))
+        );
+        assert_eq!(cue("小宝："), Some((s(&["小宝"]), None, s(&[]), "".into())));
+    }
+
+    #[test]
+    fn not_dialogue() {
+        for line in [
+            "字幕：三年后",
+            "时间：晚上八点",
+            "画外音：很久以前",
+            "镜头推近：小宝的脸",
+            "妈妈对小宝说：快睡吧",
+            "他笑着说：好",
+            "这是一个非常非常长的名字的人：台词",
+            "20:30",
+            "小宝跑进来，大喊：爹地！",
+            "小宝（6岁）扎着辫子。",
+            "：台词",
+        ] {
+            assert!(cue(line).is_none(), "{line}");
+        }
+    }
+
+    /// Kinds and texts of all elements, scene by scene.
+    fn kinds(src: &str) -> Vec<(usize, ElementKind, String)> {
+        parse(src)
+            .scenes
+            .iter()
+            .flat_map(|s| {
+                s.elements
+                    .iter()
+                    .map(move |e| (s.index, e.kind, src[e.text.clone()].to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cast_lines() {
+        let got = kinds(
+            "1-1 日 内 客厅\n人物：李明 张总\n出场人物：王野（32岁，退伍军人）\n出场：小宝\n",
+        );
+        assert_eq!(
+            got,
+            [
+                (1, ElementKind::Cast, "李明 张总".into()),
+                (1, ElementKind::Cast, "王野（32岁，退伍军人）".into()),
+                (1, ElementKind::Cast, "小宝".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn flashback_heading_marks_the_scene() {
+        let p = parse("1-1 日 内 客厅（闪回）\n△小宝三岁。\n1-2 日 内 客厅\n△现在。\n");
+        assert!(p.scenes[1].elements.iter().all(|e| e.flashback));
+        assert!(p.scenes[2].elements.iter().all(|e| !e.flashback));
+    }
+
+    #[test]
+    fn unclosed_flashback_ends_at_the_next_heading() {
+        let p = parse("1-1 日 内 客厅\n【闪回】\n△小宝三岁。\n1-2 日 内 客厅\n△现在。\n");
+        assert!(p.scenes[1].elements.iter().all(|e| e.flashback));
+        assert!(p.scenes[2].elements.iter().all(|e| !e.flashback));
+    }
+
+    #[test]
+    fn front_matter_cast_block() {
+        let got = kinds("人物介绍：\n小宝：6岁，萌宝\n妈妈：30岁\n△开场。\n小宝：你好\n");
+        let k: Vec<ElementKind> = got.iter().map(|g| g.1).collect();
+        use ElementKind::*;
+        assert_eq!(k, [Cast, Cast, Cast, Action, Dialogue]);
+        // A cast list with names is not a block header: the next line is dialogue.
+        let got = kinds("人物：小宝（5岁）\n小宝：我要报仇\n");
+        assert_eq!(got[1].1, Dialogue);
+    }
+
+    #[test]
+    fn paren_and_qualified_labels() {
+        let got =
+            kinds("1-1 日 内 客厅\n（注：本场用替身）\n字幕（黑底白字）：三年后\n（小宝跑进来）\n");
+        assert_eq!(
+            got,
+            [
+                (1, ElementKind::Note, "本场用替身".into()),
+                (1, ElementKind::Subtitle, "三年后".into()),
+                (1, ElementKind::Action, "（小宝跑进来）".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn title_line_above_episode() {
+        let got = kinds("豪门继母：我的小公主回来了\n第一集\n");
+        assert_eq!(got[0].1, ElementKind::Title);
+        // Without an episode marker below, the same line is dialogue.
+        let got = kinds("豪门继母：我的小公主回来了\n");
+        assert_eq!(got[0].1, ElementKind::Dialogue);
     }
 }
