@@ -737,3 +737,154 @@ fn check_leaves_every_input_unchanged() {
         ]
     );
 }
+
+// ---------------------------------------------------------------- soak (stable-toolchain fuzzing)
+
+/// Random bytes and mutated scripts through the whole per-file pipeline (decode, detect, parse,
+/// cast, every default rule, suppressions). The quick version runs with `cargo test`; the soak
+/// (`cargo test --test robustness soak -- --ignored`, cases from `DRAMALINT_SOAK_CASES`) is the
+/// stable-toolchain stand-in for `cargo fuzz` (docs/fuzzing.md).
+mod soak {
+    use dramalint::cast::{self, Overrides};
+    use dramalint::check::diagnose;
+    use dramalint::config::Config;
+    use dramalint::engine::Engine;
+    use dramalint::rules::RuleSet;
+    use dramalint::rules::compile::compile_pack;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static ENGINE: LazyLock<Engine> =
+        LazyLock::new(|| Engine::new(RuleSet::defaults().unwrap()).unwrap());
+
+    const NAMES: &[&str] = &["a.txt", "a.fountain", "a.md", "a.fdx", "a.docx", "a"];
+
+    /// Pieces of every format, so random mixes reach deep parser states.
+    const PIECES: &[&str] = &[
+        "1-1 日 内 客厅\n",
+        "第1集\n",
+        "△继母一巴掌扇在小宝（5岁）脸上。\n",
+        "小宝（6岁）：我要买最贵的！\n",
+        "【注：dramalint-disable-next-line zh.extremity.slap -- 剧情需要】\n",
+        "【注：dramalint-disable extremity】\n",
+        "INT. KITCHEN - DAY\n",
+        "\nLILY (6)\n(crying)\nShut up!\n",
+        "[[dramalint-disable-next-line all]]\n",
+        "/* boneyard\n",
+        "*/\n",
+        "Title: X\nAuthor: Y\n\n",
+        "---\ncast:\n  - name: 小宝\n    age: 5\n---\n",
+        "## 1-2 夜 外 街道\n",
+        "**小宝**：嗯\n",
+        "> quote\n",
+        "```\ncode\n",
+        "<!-- dramalint-disable-next-line all -- why -->\n",
+        "<FinalDraft><Content><Paragraph Type=\"Scene Heading\"><Text>INT. A</Text></Paragraph>",
+        "<Paragraph Type=\"Character\"><Text>LILY</Text></Paragraph>",
+        "\r\n",
+        "\r",
+        "\u{feff}",
+        "（",
+        "）",
+        "：",
+        "\t",
+        "😀",
+    ];
+
+    fn lint(name: &str, bytes: &[u8]) {
+        if let Ok(script) = dramalint::script::parse_bytes(name, bytes) {
+            let cast = cast::build(&script, &Overrides::default());
+            let diags = diagnose(&script, &cast, &ENGINE, &Config::default(), None, None);
+            for d in diags {
+                assert!(d.span.end <= script.source.len());
+                assert!(script.source.is_char_boundary(d.span.start));
+                assert!(script.source.is_char_boundary(d.span.end));
+            }
+        }
+    }
+
+    fn script_strategy() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..2000),
+            proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(PIECES).prop_map(|s| s.as_bytes().to_vec()),
+                    any::<String>().prop_map(String::into_bytes),
+                    proptest::collection::vec(any::<u8>(), 0..8),
+                ],
+                0..40
+            )
+            .prop_map(|v| v.concat()),
+        ]
+    }
+
+    fn cases(default: u32) -> u32 {
+        std::env::var("DRAMALINT_SOAK_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(default)
+    }
+
+    fn pipeline(n: u32) {
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: n,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        });
+        let strat = (proptest::sample::select(NAMES), script_strategy());
+        runner
+            .run(&strat, |(name, bytes)| {
+                lint(name, &bytes);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    fn packs(n: u32) {
+        let base = super::PACK;
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: n,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        });
+        // Cut the valid pack somewhere and splice random text in: every error path is reached.
+        let strat = (0..base.len(), any::<String>(), 0..base.len());
+        runner
+            .run(&strat, |(cut, junk, resume)| {
+                let cut = base.floor_char_boundary(cut);
+                let resume = base.floor_char_boundary(resume);
+                let text = format!("{}{junk}{}", &base[..cut], &base[resume..]);
+                if let Err(e) = compile_pack("p.yaml", &text) {
+                    let handler = miette::GraphicalReportHandler::new_themed(
+                        miette::GraphicalTheme::unicode_nocolor(),
+                    );
+                    let mut out = String::new();
+                    let _ = handler.render_report(&mut out, &*e);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn quick_pipeline() {
+        pipeline(cases(200));
+    }
+
+    #[test]
+    fn quick_packs() {
+        packs(cases(200));
+    }
+
+    #[test]
+    #[ignore = "soak: long; set DRAMALINT_SOAK_CASES"]
+    fn soak_pipeline() {
+        pipeline(cases(200_000));
+    }
+
+    #[test]
+    #[ignore = "soak: long; set DRAMALINT_SOAK_CASES"]
+    fn soak_packs() {
+        packs(cases(100_000));
+    }
+}
