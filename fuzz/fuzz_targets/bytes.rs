@@ -7,7 +7,14 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 
 const NAMES: &[&str] = &[
-    "a.txt", "a.fountain", "a.md", "a.fdx", "a.text", "a", "a.spmd", "a.markdown",
+    "a.txt",
+    "a.fountain",
+    "a.md",
+    "a.fdx",
+    "a.text",
+    "a",
+    "a.spmd",
+    "a.markdown",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -24,7 +24,11 @@ pub fn check_spans(script: &Script) {
             && src.is_char_boundary(r.start)
             && src.is_char_boundary(r.end)
     };
-    assert_eq!(script.scenes.first().map(|s| s.index), Some(0), "scene 0 exists");
+    assert_eq!(
+        script.scenes.first().map(|s| s.index),
+        Some(0),
+        "scene 0 exists"
+    );
     for (i, scene) in script.scenes.iter().enumerate() {
         assert_eq!(scene.index, i, "scenes numbered in order");
         assert!(ok(&scene.span), "scene span {:?}", scene.span);
