@@ -313,6 +313,10 @@ fn unknown_key_in_a_discovered_config_exits_2() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains(".dramalint.yaml:2:1"), "{err}");
     assert!(err.contains("unknown field `colour`"), "{err}");
+    // A bare file name in a subfolder: discovery still starts at the file's folder and goes up.
+    let (code, _, err) = run(&d.path().join("sub"), &["check", "a.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
 }
 
 #[test]
