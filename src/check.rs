@@ -264,6 +264,13 @@ fn poisoned() -> Box<PackError> {
 }
 
 fn absolute(p: &Path) -> PathBuf {
+    // A bare file name's parent is "", which `std::path::absolute` refuses: it is the current
+    // folder (else config discovery would start nowhere).
+    let p = if p.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        p
+    };
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
