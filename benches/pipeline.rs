@@ -1,0 +1,164 @@
+//! Criterion benchmarks of each pipeline phase on generated ~50 KB scripts: parse per format,
+//! cast model, rule loading and engine compilation, the scan of one scene and of a whole file,
+//! and the full per-file path `check::lint_bytes`. Inputs come from the corpus generator so the
+//! numbers line up with `scripts/bench-vs-rg.sh`.
+//!
+//! Sample sizes are small on purpose: `cargo bench` should finish in a few minutes on 2 cores.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use dramalint::cast::{self, Overrides};
+use dramalint::check::{self, CheckOptions};
+use dramalint::config::{Config, Loaded};
+use dramalint::engine::{Engine, LintOptions};
+use dramalint::rules::RuleSet;
+use dramalint::script::{self, Format, Script};
+use std::hint::black_box;
+use std::time::Duration;
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+use gen_corpus::{Rng, fountain_script, markdown_script, zh_script};
+
+const SCRIPT_BYTES: usize = 50_000;
+
+/// The three generated 50 KB scripts, with the file names `parse_bytes` detects them by.
+fn inputs() -> Vec<(&'static str, &'static str, String)> {
+    let mut rng = Rng(0x5EED_BE4C);
+    vec![
+        ("zh", "ep.txt", zh_script(&mut rng, 1, SCRIPT_BYTES)),
+        (
+            "fountain",
+            "ep.fountain",
+            fountain_script(&mut rng, 2, SCRIPT_BYTES),
+        ),
+        (
+            "markdown",
+            "ep.md",
+            markdown_script(&mut rng, 3, SCRIPT_BYTES),
+        ),
+    ]
+}
+
+fn parsed(name: &str, text: &str) -> Script {
+    match script::parse_bytes(name, text.as_bytes()) {
+        Ok(s) => s,
+        Err(e) => panic!("generated script {name} does not parse: {e}"),
+    }
+}
+
+fn engine() -> Engine {
+    let set = match RuleSet::defaults() {
+        Ok(s) => s,
+        Err(e) => panic!("default packs do not load: {e:?}"),
+    };
+    match Engine::new(set) {
+        Ok(e) => e,
+        Err(e) => panic!("default packs do not compile: {e}"),
+    }
+}
+
+fn quick<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> criterion::BenchmarkGroup<'a, criterion::measurement::WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    g
+}
+
+fn parse(c: &mut Criterion) {
+    let mut g = quick(c, "parse");
+    for (fmt, name, text) in inputs() {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(fmt), &text, |b, t| {
+            b.iter(|| script::parse_bytes(name, black_box(t.as_bytes())))
+        });
+    }
+    g.finish();
+}
+
+fn cast_model(c: &mut Criterion) {
+    let mut g = quick(c, "cast");
+    let none = Overrides::default();
+    for (fmt, name, text) in inputs() {
+        let s = parsed(name, &text);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(fmt), &s, |b, s| {
+            b.iter(|| cast::build(black_box(s), &none))
+        });
+    }
+    g.finish();
+}
+
+fn rules(c: &mut Criterion) {
+    let mut g = quick(c, "rules");
+    g.bench_function("defaults", |b| b.iter(RuleSet::defaults));
+    let set = match RuleSet::defaults() {
+        Ok(s) => s,
+        Err(e) => panic!("default packs do not load: {e:?}"),
+    };
+    g.bench_function("engine_new", |b| {
+        b.iter_batched(
+            || set.clone(),
+            Engine::new,
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn lint(c: &mut Criterion) {
+    let eng = engine();
+    let none = Overrides::default();
+    let opts = LintOptions::default();
+    let mut g = quick(c, "lint");
+
+    // One scene: the first headed scene of the zh script, on its own.
+    let (_, name, text) = &inputs()[0];
+    let full = parsed(name, text);
+    if let Some(sc) = full.scenes.get(1) {
+        let scene_text = text[sc.span.clone()].to_string();
+        let s = script::parse_text(scene_text.clone(), Format::Zh);
+        let cast = cast::build(&s, &none);
+        g.throughput(Throughput::Bytes(scene_text.len() as u64));
+        g.bench_function("scene_zh", |b| {
+            b.iter(|| eng.lint(black_box(&s), &cast, &opts))
+        });
+    }
+
+    for (fmt, name, text) in inputs() {
+        let s = parsed(name, &text);
+        let cast = cast::build(&s, &none);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("file", fmt), &s, |b, s| {
+            b.iter(|| eng.lint(black_box(s), &cast, &opts))
+        });
+    }
+    g.finish();
+}
+
+fn whole_file(c: &mut Criterion) {
+    let setup = match check::setup(
+        &CheckOptions::default(),
+        &Config::default(),
+        &Loaded::default(),
+    ) {
+        Ok(s) => s,
+        Err(e) => panic!("default setup fails: {e:?}"),
+    };
+    let mut g = quick(c, "lint_bytes");
+    for (fmt, name, text) in inputs() {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(fmt), &text, |b, t| {
+            b.iter(|| check::lint_bytes(name, name, black_box(t.as_bytes()), &setup, None))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse, cast_model, rules, lint, whole_file);
+criterion_main!(benches);
