@@ -61,6 +61,9 @@ pub struct CheckOptions {
     pub stdin_filename: Option<String>,
     pub jobs: Option<usize>,
     pub max_file_size: Option<u64>,
+    /// Keep each file's text for rendering (the human report). Other formats drop it as soon
+    /// as the file is linted, so memory does not grow with the corpus.
+    pub keep_source: bool,
     /// Characters named child or adult on the command line.
     pub children: Vec<String>,
     pub adults: Vec<String>,
@@ -229,7 +232,13 @@ pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
     }
     let lint_all = || -> Vec<FileReport> {
         jobs.par_iter()
-            .map(|(p, s)| lint_path(p, s, opts))
+            .map(|(p, s)| {
+                let mut r = lint_path(p, s, opts);
+                if !opts.keep_source || r.diagnostics.is_empty() {
+                    r.source = None;
+                }
+                r
+            })
             .collect()
     };
     let mut files = match opts.jobs {
@@ -255,6 +264,13 @@ fn poisoned() -> Box<PackError> {
 }
 
 fn absolute(p: &Path) -> PathBuf {
+    // A bare file name's parent is "", which `std::path::absolute` refuses: it is the current
+    // folder (else config discovery would start nowhere).
+    let p = if p.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        p
+    };
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 

@@ -305,6 +305,7 @@ fn run_check(args: CheckArgs) -> u8 {
         max_file_size: Some(args.max_file_size),
         children: args.children.clone(),
         adults: args.adults.clone(),
+        keep_source: args.format == OutputFormat::Human,
     };
     if let Some(out) = &args.output
         && let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty())

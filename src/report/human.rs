@@ -123,7 +123,7 @@ pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
     };
     for d in &f.diagnostics {
         let title = match d.prohibition {
-            Some(p) => format!("[{} · {}] {}", p.id(), p.zh(), d.message),
+            Some(p) => format!("[{} · {} · {}] {}", p.id(), p.zh(), p.short_en(), d.message),
             None => d.message.clone(),
         };
         let r = Rendered {

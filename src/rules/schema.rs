@@ -93,6 +93,17 @@ impl Prohibition {
         }
     }
 
+    /// A short English label for one-line output.
+    pub fn short_en(self) -> &'static str {
+        match self {
+            Prohibition::Adultification => "children made adult",
+            Prohibition::Materialism => "materialistic child roles",
+            Prohibition::Vulgarity => "vulgar plots around children",
+            Prohibition::Extremity => "extreme depictions of abuse",
+            Prohibition::Instrumentalization => "child performers used as tools",
+        }
+    }
+
     /// What the prohibition forbids, for `rules explain`.
     pub fn text(self) -> &'static str {
         match self {

@@ -27,6 +27,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
     if let Some(kind) = binary_signature(bytes) {
         return Err(ParseError::Binary(kind));
     }
+    if looks_like_bomless_utf16(bytes) {
+        return Err(ParseError::Utf16WithoutBom);
+    }
     match std::str::from_utf8(bytes) {
         Ok(t) => text_or_binary(t.to_owned(), "utf-8"),
         Err(utf8_err) => {
@@ -63,6 +66,28 @@ fn text_or_binary(text: String, encoding: &'static str) -> Result<Decoded, Parse
         return Err(ParseError::Binary("control characters"));
     }
     Ok(Decoded { text, encoding })
+}
+
+/// UTF-16 saved without a BOM: ASCII characters (digits, spaces, newlines) leave a NUL in every
+/// other byte, all on one side. Binary files have NULs scattered on both sides.
+fn looks_like_bomless_utf16(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return false;
+    }
+    let pairs = sample.len() / 2;
+    let (mut even, mut odd) = (0, 0);
+    for p in sample.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    let (many, few) = if even > odd { (even, odd) } else { (odd, even) };
+    // Several ASCII characters, at least a fifth of all, and NULs on the other side rare (a CJK
+    // character such as 一, U+4E00, puts one there).
+    many >= 4
+        && many * 5 >= pairs
+        && few * 10 <= many
+        && sample.chunks_exact(2).all(|p| p != [0, 0])
 }
 
 /// Well-known binary headers, named in the error message.
@@ -129,6 +154,21 @@ mod tests {
             decode(&[0x80, 0xFF, 0xFF, 0x30]),
             Err(ParseError::Undecodable(0))
         ));
+    }
+
+    #[test]
+    fn utf16_without_bom_named() {
+        let le: Vec<u8> = "1-1 日 内 客厅\n小宝：好\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&le), Err(ParseError::Utf16WithoutBom));
+        let be: Vec<u8> = "INT. ROOM\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode(&be), Err(ParseError::Utf16WithoutBom));
+        assert!(matches!(decode(b"ab\0\0cd\0e"), Err(ParseError::Binary(_))));
     }
 
     #[test]

@@ -232,6 +232,8 @@ pub enum ParseError {
     Binary(&'static str),
     #[error("not valid text in UTF-8, UTF-16 or GB18030 (first bad byte at offset {0})")]
     Undecodable(usize),
+    #[error("UTF-16 text without a byte-order mark: save it as UTF-8 (or UTF-16 with a BOM)")]
+    Utf16WithoutBom,
     #[error("not a readable Word document: {0}")]
     Docx(String),
     #[error("file is {size} bytes, over the {limit}-byte limit (raise it with --max-file-size)")]

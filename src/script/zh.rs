@@ -1166,7 +1166,7 @@ impl<'a> Builder<'a> {
             let rt = &rest[skip..re];
             if let Some(parts) = parse_heading(rt) {
                 self.heading(rt, base + m + skip, line_start, parts, false);
-                let marker = base..base + m;
+                let marker = base..base + m + skip;
                 self.push_kind(ElementKind::Section, marker, base + s..base + m);
                 return;
             }

@@ -1,0 +1,335 @@
+//! CLI behaviour pins, run on the real binary: exit codes, standard input, determinism across
+//! thread counts, suppression comments, and config discovery.
+//!
+//! Tests marked `pending: cast` need the real cast model (a child recognised from `小宝（5岁）`);
+//! with the stub in src/cast.rs no child is found, so no child rule fires.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+/// A clean script: a child, nothing harmful.
+const CLEAN: &str = "1-1 日 内 客厅\n△小宝（5岁）在画画。\n";
+/// A script with one clear child finding (zh.extremity.slap on line 3).
+const SLAP: &str = "1-1 日 内 客厅\n人物：小宝（5岁）、继母\n△继母一巴掌扇在小宝（5岁）脸上。\n";
+/// The same without a cast line: the age is only written inline in the action.
+const SLAP_INLINE: &str = "1-1 日 内 客厅\n△继母一巴掌扇在小宝（5岁）脸上。\n";
+
+fn dramalint(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("dramalint").unwrap();
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200");
+    c
+}
+
+/// Run `args` in `dir`; the exit code and stdout.
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = dramalint(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+/// Rule ids reported for one file, in report order.
+fn rules_of(report: &Value, path: &str) -> Vec<String> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in {report:#}"))["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = d.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    d
+}
+
+#[test]
+fn clean_script_exits_0() {
+    let d = dir_with(&[("a.txt", CLEAN)]);
+    let (code, out, err) = run(d.path(), &["check", "a.txt"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("no problems found in 1 file"), "{out}");
+    let (code, out, _) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(rules_of(&json(&out), "a.txt").is_empty());
+}
+
+#[test]
+#[ignore = "pending: cast model (src/cast.rs stub finds no child)"]
+fn child_finding_exits_1() {
+    let d = dir_with(&[("a.txt", SLAP)]);
+    let (code, out, err) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(rules_of(&v, "a.txt"), ["zh.extremity.slap"]);
+    let diag = &v["files"][0]["diagnostics"][0];
+    assert_eq!(diag["line"], 3);
+    assert_eq!(diag["prohibition"], "extremity");
+    assert_eq!(v["files"][0]["children"][0], "小宝");
+    // --fail-on never keeps the finding but exits 0.
+    let (code, _, _) = run(d.path(), &["check", "a.txt", "--fail-on", "never"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn stdin_with_stdin_filename() {
+    let d = tempfile::tempdir().unwrap();
+    let out = dramalint(d.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "ep01.txt",
+            "--format",
+            "json",
+        ])
+        .write_stdin(CLEAN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&String::from_utf8_lossy(&out.stdout));
+    let f = &v["files"][0];
+    assert_eq!(f["path"], "ep01.txt");
+    assert_eq!(f["format"], "zh");
+    assert_eq!(f["scenes"], 1);
+    // The name picks the format: the same text as Fountain is read as Fountain.
+    let out = dramalint(d.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "ep01.fountain",
+            "--format",
+            "json",
+        ])
+        .write_stdin("INT. KITCHEN - DAY\n\nMary sits.\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(v["files"][0]["format"], "fountain");
+    assert_eq!(v["files"][0]["path"], "ep01.fountain");
+}
+
+#[test]
+#[ignore = "pending: cast model (an age written inline in an action line: 小宝（5岁）)"]
+fn child_finding_with_inline_age_exits_1() {
+    let d = dir_with(&[("a.txt", SLAP_INLINE)]);
+    let (code, out, err) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(rules_of(&json(&out), "a.txt"), ["zh.extremity.slap"]);
+}
+
+#[test]
+#[ignore = "pending: cast model (src/cast.rs stub finds no child)"]
+fn stdin_finding_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    let out = dramalint(d.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "ep01.txt",
+            "--format",
+            "json",
+        ])
+        .write_stdin(SLAP)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(rules_of(&v, "ep01.txt"), ["zh.extremity.slap"]);
+}
+
+/// ~20 scripts of every kind, some with findings, one unreadable.
+fn mixed_folder() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let texts = [
+        SLAP,
+        CLEAN,
+        "1-1 日 内 客厅\n小宝（6岁）：我要买最贵的皮肤，不给我就不上学！\n",
+        "1-1 夜 外 街道\n△妞妞（7岁）被绑在椅子上，哭喊。\n",
+    ];
+    for i in 0..16 {
+        let sub = if i % 3 == 0 { "a/" } else { "" };
+        std::fs::create_dir_all(d.path().join("a")).unwrap();
+        std::fs::write(
+            d.path().join(format!("{sub}ep{i:02}.txt")),
+            texts[i % texts.len()],
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        d.path().join("b.fountain"),
+        "INT. KITCHEN - DAY\n\nLILY (6) cries.\n\nMOM\nShut up, you brat!\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("c.md"),
+        "# 第1集\n\n## 1-1 日 内 客厅\n\n△继母一巴掌扇在小宝（5岁）脸上。\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("d.txt"), b"\x89PNG\r\n\x1a\n").unwrap();
+    std::fs::write(d.path().join("e.txt"), "").unwrap();
+    d
+}
+
+#[test]
+fn jobs_1_and_2_give_byte_identical_reports() {
+    let d = mixed_folder();
+    for format in ["json", "jsonl", "sarif", "github"] {
+        let (c1, o1, _) = run(d.path(), &["check", ".", "--format", format, "--jobs", "1"]);
+        let (c2, o2, _) = run(d.path(), &["check", ".", "--format", format, "--jobs", "2"]);
+        let (c4, o4, _) = run(d.path(), &["check", ".", "--format", format, "--jobs", "4"]);
+        assert_eq!((c1, c2, c4), (2, 2, 2), "d.txt is unreadable as a script");
+        assert_eq!(o1, o2, "{format}: --jobs 1 and --jobs 2 differ");
+        assert_eq!(o1, o4, "{format}: --jobs 1 and --jobs 4 differ");
+    }
+    let (_, out, _) = run(d.path(), &["check", ".", "--format", "json", "--jobs", "2"]);
+    let v = json(&out);
+    assert_eq!(v["files"].as_array().unwrap().len(), 20);
+    let paths: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "files are reported in path order");
+}
+
+#[test]
+#[ignore = "pending: cast model (src/cast.rs stub finds no child)"]
+fn suppression_with_reason_suppresses_the_next_line() {
+    let text = "1-1 日 内 客厅\n人物：小宝（5岁）、继母\n【注：dramalint-disable-next-line zh.extremity.slap -- 剧情需要】\n△继母一巴掌扇在小宝（5岁）脸上。\n";
+    let d = dir_with(&[("a.txt", text), ("b.txt", SLAP)]);
+    let (code, out, err) = run(d.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code, 1, "b.txt still has its finding: {err}");
+    let v = json(&out);
+    assert!(rules_of(&v, "a.txt").is_empty(), "{v:#}");
+    assert_eq!(rules_of(&v, "b.txt"), ["zh.extremity.slap"]);
+    let (code, _, _) = run(d.path(), &["check", "a.txt"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn suppression_without_a_reason_is_reported() {
+    let text = "1-1 日 内 客厅\n人物：小宝（5岁）、继母\n【注：dramalint-disable-next-line zh.extremity.slap】\n△继母一巴掌扇在小宝（5岁）脸上。\n";
+    let d = dir_with(&[("a.txt", text)]);
+    let (code, out, _) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    let rules = rules_of(&v, "a.txt");
+    assert!(
+        rules.contains(&"dramalint.suppression.no-reason".to_string()),
+        "{rules:?}"
+    );
+    let d0 = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d0["line"], 3, "{d0}");
+}
+
+#[test]
+#[ignore = "pending: cast model (src/cast.rs stub finds no child)"]
+fn suppression_without_a_reason_still_suppresses() {
+    let text = "1-1 日 内 客厅\n人物：小宝（5岁）、继母\n【注：dramalint-disable-next-line zh.extremity.slap】\n△继母一巴掌扇在小宝（5岁）脸上。\n";
+    let d = dir_with(&[("a.txt", text)]);
+    let (_, out, _) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(
+        rules_of(&json(&out), "a.txt"),
+        ["dramalint.suppression.no-reason"]
+    );
+}
+
+#[test]
+fn unused_suppression_is_reported() {
+    let text = "1-1 日 内 客厅\n【注：dramalint-disable-next-line zh.extremity.slap -- 剧情需要】\n△小宝（5岁）在画画。\n";
+    let d = dir_with(&[("a.txt", text)]);
+    let (code, out, _) = run(d.path(), &["check", "a.txt", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert_eq!(rules_of(&v, "a.txt"), ["dramalint.suppression.unused"]);
+    assert_eq!(v["files"][0]["diagnostics"][0]["line"], 2);
+}
+
+#[test]
+fn config_discovered_upward_silences_a_prohibition() {
+    let d = dir_with(&[
+        (".dramalint.yaml", "prohibitions: {extremity: off}\n"),
+        ("season1/ep/a.txt", SLAP),
+    ]);
+    let (code, out, err) = run(d.path(), &["check", "season1", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(rules_of(&json(&out), "season1/ep/a.txt").is_empty());
+    // Run from inside the subfolder too: discovery starts at the file, not the working folder.
+    let (code, _, _) = run(&d.path().join("season1/ep"), &["check", "a.txt"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+#[ignore = "pending: cast model (src/cast.rs stub finds no child)"]
+fn config_discovered_upward_silences_only_below_it() {
+    let d = dir_with(&[
+        ("quiet/.dramalint.yaml", "prohibitions: {extremity: off}\n"),
+        ("quiet/sub/a.txt", SLAP),
+        ("loud/a.txt", SLAP),
+    ]);
+    let (code, out, _) = run(d.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    assert!(rules_of(&v, "quiet/sub/a.txt").is_empty());
+    assert_eq!(rules_of(&v, "loud/a.txt"), ["zh.extremity.slap"]);
+}
+
+#[test]
+fn unknown_key_in_a_discovered_config_exits_2() {
+    let d = dir_with(&[
+        (
+            ".dramalint.yaml",
+            "prohibitions: {extremity: off}\ncolour: red\n",
+        ),
+        ("sub/a.txt", CLEAN),
+    ]);
+    let (code, out, err) = run(d.path(), &["check", "sub"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(".dramalint.yaml:2:1"), "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
+    // A bare file name in a subfolder: discovery still starts at the file's folder and goes up.
+    let (code, _, err) = run(&d.path().join("sub"), &["check", "a.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown field `colour`"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(d.path(), &["check", "--format", "xml"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = run(d.path(), &["frobnicate"]);
+    assert_eq!(code, 2);
+    let (code, out, _) = run(d.path(), &["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("check"));
+    let (code, out, _) = run(d.path(), &["--version"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("dramalint "));
+}
