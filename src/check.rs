@@ -486,6 +486,7 @@ pub fn diagnose(
     let lines = LineIndex::new(&script.source);
     let mut sups = suppress::collect(script, &lines);
     let mut out = Vec::new();
+    let mut cols = Columns::default();
     for f in findings {
         let rule = &engine.rules[f.rule];
         let Some(sev) = config::effective_severity(cfg, &rule.id, rule.prohibition, rule.severity)
@@ -506,6 +507,7 @@ pub fn diagnose(
         out.push(make_diag(
             script,
             &lines,
+            &mut cols,
             &rule.id,
             rule.prohibition,
             sev,
@@ -534,6 +536,7 @@ pub fn diagnose(
             out.push(make_diag(
                 script,
                 &lines,
+                &mut cols,
                 "dramalint.suppression.no-reason",
                 None,
                 Severity::Warning,
@@ -559,6 +562,7 @@ pub fn diagnose(
             out.push(make_diag(
                 script,
                 &lines,
+                &mut cols,
                 "dramalint.suppression.unused",
                 None,
                 Severity::Warning,
@@ -591,10 +595,66 @@ fn scene_of(script: &Script, offset: usize) -> Option<usize> {
         .or(Some(0))
 }
 
+/// Line and character column of offsets that mostly come in increasing order: counting
+/// resumes from the previous offset on the same line, so many findings on one long line cost
+/// one pass over it, not one each.
+#[derive(Default)]
+struct Columns {
+    line: usize,
+    offset: usize,
+    col: usize,
+}
+
+impl Columns {
+    fn at(&mut self, src: &str, lines: &LineIndex, offset: usize) -> (usize, usize) {
+        let offset = crate::script::lines::floor_char_boundary(src, offset);
+        let line = lines.line(offset);
+        if line != self.line || offset < self.offset {
+            let (l, c) = lines.line_col(src, offset);
+            *self = Columns {
+                line: l,
+                offset,
+                col: c,
+            };
+            return (l, c);
+        }
+        self.col += src
+            .get(self.offset..offset)
+            .map_or(0, |t| t.chars().count());
+        self.offset = offset;
+        (line, self.col)
+    }
+}
+
+/// The span's line; for a very long line, up to 100 characters either side of the span.
+fn excerpt(src: &str, line: std::ops::Range<usize>, span: &Range<usize>) -> String {
+    if line.len() <= 1200 {
+        return src.get(line).unwrap_or("").trim().to_string();
+    }
+    let start = span.start.clamp(line.start, line.end);
+    let end = span.end.clamp(start, line.end.max(start));
+    let before: Vec<(usize, char)> = src
+        .get(line.start..start)
+        .unwrap_or("")
+        .char_indices()
+        .rev()
+        .take(100)
+        .collect();
+    let from = before.last().map_or(start, |&(i, _)| line.start + i);
+    let to = src
+        .get(end..line.end)
+        .unwrap_or("")
+        .char_indices()
+        .nth(100)
+        .map_or(line.end, |(i, _)| end + i);
+    src.get(from..to).unwrap_or("").trim().to_string()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn make_diag(
     script: &Script,
     lines: &LineIndex,
+    cols: &mut Columns,
     rule: &str,
     prohibition: Option<Prohibition>,
     severity: Severity,
@@ -605,16 +665,16 @@ fn make_diag(
     character: Option<String>,
 ) -> Diagnostic {
     let src = &script.source;
-    let (line, column) = lines.line_col(src, span.start);
-    let (end_line, end_column) = lines.line_col(src, span.end);
-    let lspan = lines.line_span(src, line);
-    let excerpt = src
-        .get(lspan)
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(200)
-        .collect();
+    let (line, column) = cols.at(src, lines, span.start);
+    let (end_line, end_column) = if lines.line(span.end) == line {
+        (
+            line,
+            column + src.get(span.clone()).map_or(0, |t| t.chars().count()),
+        )
+    } else {
+        lines.line_col(src, span.end)
+    };
+    let excerpt = excerpt(src, lines.line_span(src, line), &span);
     Diagnostic {
         rule: rule.to_string(),
         prohibition,

@@ -185,6 +185,34 @@ static AGE_RE: LazyLock<regex::Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!("static regex"))
 });
 
+/// How far back (bytes) pronoun and dropped-subject resolution reads within an element.
+const LOOK_BACK: usize = 1200;
+/// How many earlier elements of the scene it reads.
+const LOOK_BACK_ELEMENTS: usize = 12;
+/// Longest sentence analysed whole; longer ones (no punctuation) are cut around the hit.
+pub const MAX_SENTENCE: usize = 900;
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
+/// A sentence cut to at most [`MAX_SENTENCE`] bytes around a hit.
+pub fn clamp_sentence(source: &str, sentence: Range<usize>, hit: &Range<usize>) -> Range<usize> {
+    if sentence.len() <= MAX_SENTENCE {
+        return sentence;
+    }
+    let half = MAX_SENTENCE / 2;
+    let start = crate::script::lines::floor_char_boundary(
+        source,
+        hit.start.saturating_sub(half).max(sentence.start),
+    );
+    let end = ceil_char_boundary(source, (hit.end + half).min(sentence.end));
+    start..end
+}
+
 /// Sentence ends: a finding lives in one sentence.
 pub fn is_sentence_end(c: char) -> bool {
     matches!(
@@ -366,16 +394,21 @@ impl<'a> Analysis<'a> {
     /// The last named character before `pos` in the scene (for pronouns and dropped subjects).
     fn antecedent(&self, scene: &Scene, pos: usize) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
-        for el in scene.elements.iter().filter(|e| e.span.start < pos) {
+        for el in scene
+            .elements
+            .iter()
+            .filter(|e| e.span.start < pos)
+            .rev()
+            .take(LOOK_BACK_ELEMENTS)
+        {
             if el.kind == ElementKind::Dialogue {
                 continue;
             }
-            let end = el.text.end.min(pos);
-            if end <= el.text.start {
+            let Some(r) = self.look_back(el, pos) else {
                 continue;
-            }
+            };
             if let Some(m) = self
-                .name_mentions(el.text.start..end)
+                .name_mentions(r)
                 .into_iter()
                 .rev()
                 .find(|m| matches!(m.what, Ref::Char(_)))
@@ -388,13 +421,27 @@ impl<'a> Analysis<'a> {
         best.map(|(_, i)| i)
     }
 
+    /// The part of an element's text before `pos` that look-backs read: at most
+    /// [`LOOK_BACK`] bytes, so a hit costs the same however long its element is.
+    fn look_back(&self, el: &Element, pos: usize) -> Option<Range<usize>> {
+        let end = el.text.end.min(pos);
+        let start = el.text.start.max(end.saturating_sub(LOOK_BACK));
+        let start = ceil_char_boundary(&self.script.source, start);
+        (end > start).then_some(start..end)
+    }
+
     /// Characters named or speaking before `pos` in the scene, most recent first (at most 6).
     fn recent_chars(&self, scene: &Scene, pos: usize) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        for el in scene.elements.iter().rev().filter(|e| e.span.start < pos) {
-            let end = el.text.end.min(pos);
-            let mut names: Vec<usize> = if end > el.text.start {
-                self.name_mentions(el.text.start..end)
+        for el in scene
+            .elements
+            .iter()
+            .rev()
+            .filter(|e| e.span.start < pos)
+            .take(LOOK_BACK_ELEMENTS)
+        {
+            let mut names: Vec<usize> = if let Some(r) = self.look_back(el, pos) {
+                self.name_mentions(r)
                     .into_iter()
                     .filter_map(|m| match m.what {
                         Ref::Char(i) => Some(i),
@@ -452,7 +499,12 @@ impl<'a> Analysis<'a> {
 
     /// Whom a line of dialogue speaks to: a child in an adjacent turn, or the only other
     /// speaker of the scene.
-    fn addressee_child(&self, scene_pos: usize, el_pos: usize) -> Option<usize> {
+    fn addressee_child(
+        &self,
+        scene_pos: usize,
+        el_pos: usize,
+        explicit_you: bool,
+    ) -> Option<usize> {
         let scene = &self.script.scenes[scene_pos];
         let me = self.speaker_idx(&scene.elements[el_pos]);
         let near = |range: &mut dyn Iterator<Item = &Element>| {
@@ -475,7 +527,9 @@ impl<'a> Analysis<'a> {
             .filter_map(|e| self.speaker_idx(e))
             .filter(|&i| Some(i) != me)
             .collect();
-        if others.iter().all(|&i| self.is_child(i)) {
+        // A lone adult's line says 你/you to the child in the room; a bare statement (no 你)
+        // is only taken as spoken to the child when someone else talks in the scene.
+        if (explicit_you || !others.is_empty()) && others.iter().all(|&i| self.is_child(i)) {
             return present.iter().copied().find(|&i| Some(i) != me);
         }
         None
@@ -537,11 +591,12 @@ impl<'a> Analysis<'a> {
                 }
                 // Spoken to a child: with 你/you, or a bare command naming nobody (`跪下！`).
                 let ms = self.mentions(sentence);
-                let to_listener = ms.iter().any(|m| m.what == Ref::You) || ms.is_empty();
+                let you = ms.iter().any(|m| m.what == Ref::You);
+                let to_listener = you || ms.is_empty();
                 if el.kind == ElementKind::Dialogue
                     && to_listener
                     && speaker_child.is_none()
-                    && let Some(c) = self.addressee_child(scene_pos, el_pos)
+                    && let Some(c) = self.addressee_child(scene_pos, el_pos, you)
                 {
                     return Some(self.name(c).map(str::to_string));
                 }

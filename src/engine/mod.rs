@@ -12,7 +12,6 @@ use crate::rules::{Lang, Prohibition, Rule, RuleSet, ScopeKind, Severity};
 use crate::script::{ElementKind, Script};
 use aho_corasick::{AhoCorasick, MatchKind};
 use context::{Analysis, is_clause_break, sentences};
-use regex::RegexSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -34,15 +33,72 @@ pub struct Finding {
     pub adults_only: bool,
 }
 
+/// The triggers of one language's rules: scanning a Chinese script never runs English patterns.
+/// Keywords and the literal prefixes of patterns share one automaton; a pattern runs only on
+/// text where one of its prefixes occurs (or on every text, when it has no usable prefix).
+#[derive(Default)]
+struct Triggers {
+    automaton: Option<AhoCorasick>,
+    /// Automaton pattern id → rules whose keyword it is.
+    keyword_rules: Vec<Vec<usize>>,
+    /// Automaton pattern id → (rule, pattern) it is a prefix of.
+    prefix_of: Vec<Vec<(usize, usize)>>,
+    /// Patterns with no literal prefix: run on every text.
+    always: Vec<(usize, usize)>,
+}
+
+impl Triggers {
+    fn new(rules: &[Rule], lang: Lang) -> Result<Triggers, String> {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut t = Triggers::default();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        let mut slot = |w: Vec<u8>, t: &mut Triggers, words: &mut Vec<Vec<u8>>| -> usize {
+            *index.entry(w.clone()).or_insert_with(|| {
+                words.push(w);
+                t.keyword_rules.push(Vec::new());
+                t.prefix_of.push(Vec::new());
+                words.len() - 1
+            })
+        };
+        for (ri, r) in rules.iter().enumerate().filter(|(_, r)| r.lang == lang) {
+            for k in &r.keywords {
+                let id = slot(k.to_lowercase().into_bytes(), &mut t, &mut words);
+                if !t.keyword_rules[id].contains(&ri) {
+                    t.keyword_rules[id].push(ri);
+                }
+            }
+            for (pi, p) in r.patterns.iter().enumerate() {
+                match p.prefixes() {
+                    Some(lits) => {
+                        for l in lits {
+                            let id = slot(l, &mut t, &mut words);
+                            t.prefix_of[id].push((ri, pi));
+                        }
+                    }
+                    None => t.always.push((ri, pi)),
+                }
+            }
+        }
+        if !words.is_empty() {
+            t.automaton = Some(
+                aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&words)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        Ok(t)
+    }
+}
+
 /// Rules compiled for scanning.
 pub struct Engine {
     pub rules: Vec<Rule>,
-    keywords: Option<AhoCorasick>,
-    /// Keyword pattern id → rules using it.
-    keyword_rules: Vec<Vec<usize>>,
-    patterns: Option<RegexSet>,
-    /// RegexSet index → (rule, pattern index within the rule).
-    pattern_rules: Vec<(usize, usize)>,
+    /// Built on first use: a run over Chinese scripts never builds the English triggers.
+    zh: std::sync::OnceLock<Triggers>,
+    en: std::sync::OnceLock<Triggers>,
 }
 
 /// Per-run options that change what is reported.
@@ -54,58 +110,33 @@ pub struct LintOptions {
 
 impl Engine {
     pub fn new(set: RuleSet) -> Result<Engine, String> {
-        let rules = set.rules;
-        let mut words: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        let mut pats = Vec::new();
-        let mut pattern_rules = Vec::new();
-        for (ri, r) in rules.iter().enumerate() {
-            for k in &r.keywords {
-                let key = k.to_lowercase();
-                let id = *index.entry(key.clone()).or_insert_with(|| {
-                    words.push(key);
-                    keyword_rules.push(Vec::new());
-                    words.len() - 1
-                });
-                if !keyword_rules[id].contains(&ri) {
-                    keyword_rules[id].push(ri);
-                }
-            }
-            for (pi, p) in r.patterns.iter().enumerate() {
-                pats.push(format!("(?i:{})", p.as_str()));
-                pattern_rules.push((ri, pi));
-            }
-        }
-        let keywords = if words.is_empty() {
-            None
-        } else {
-            Some(build_automaton(&words, MatchKind::Standard).map_err(|e| e.to_string())?)
-        };
-        let patterns = if pats.is_empty() {
-            None
-        } else {
-            Some(
-                regex::RegexSetBuilder::new(&pats)
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .map_err(|e| e.to_string())?,
-            )
-        };
         Ok(Engine {
-            rules,
-            keywords,
-            keyword_rules,
-            patterns,
-            pattern_rules,
+            rules: set.rules,
+            zh: std::sync::OnceLock::new(),
+            en: std::sync::OnceLock::new(),
         })
+    }
+
+    fn triggers(&self, lang: Lang) -> &Triggers {
+        let cell = match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        };
+        // Keyword and prefix lists were checked when the packs loaded; a build failure here
+        // (an automaton over its size limit) leaves that language without triggers.
+        cell.get_or_init(|| Triggers::new(&self.rules, lang).unwrap_or_default())
     }
 
     /// Every finding in a script, sorted by position then rule.
     pub fn lint(&self, script: &Script, cast: &Cast, opts: &LintOptions) -> Vec<Finding> {
         let lang = opts.lang.unwrap_or_else(|| detect_lang(&script.source));
         let an = Analysis::new(script, cast, lang);
+        let cues: Vec<std::cell::OnceCell<SceneCues>> = script
+            .scenes
+            .iter()
+            .map(|_| std::cell::OnceCell::new())
+            .collect();
+        let an = Scan { an, cues };
         let mut out = Vec::new();
         for (sp, scene) in script.scenes.iter().enumerate() {
             if let Some(h) = &scene.heading_span {
@@ -138,13 +169,14 @@ impl Engine {
     /// Triggers in one range, then the context checks of the rules they belong to.
     fn scan(
         &self,
-        an: &Analysis,
+        sc: &Scan,
         sp: usize,
         ep: Option<usize>,
         kind: ScopeKind,
         range: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
+        let an = &sc.an;
         let source = &an.script.source;
         let Some(text) = source.get(range.clone()) else {
             return;
@@ -152,21 +184,28 @@ impl Engine {
         if text.is_empty() {
             return;
         }
+        let trig = self.triggers(an.lang);
         let mut hits: Vec<(usize, Range<usize>)> = Vec::new();
-        if let Some(ac) = &self.keywords {
+        let mut run: Vec<(usize, usize)> = trig.always.clone();
+        if let Some(ac) = &trig.automaton {
             for m in ac.find_overlapping_iter(text) {
-                if !ascii_word_bounded(text, m.start(), m.end()) {
+                let id = m.pattern().as_usize();
+                run.extend_from_slice(&trig.prefix_of[id]);
+                if trig.keyword_rules[id].is_empty()
+                    || !ascii_word_bounded(text, m.start(), m.end())
+                {
                     continue;
                 }
-                for &ri in &self.keyword_rules[m.pattern().as_usize()] {
+                for &ri in &trig.keyword_rules[id] {
                     hits.push((ri, range.start + m.start()..range.start + m.end()));
                 }
             }
         }
-        if let Some(set) = &self.patterns {
-            for si in set.matches(text).iter() {
-                let (ri, pi) = self.pattern_rules[si];
-                for m in self.rules[ri].patterns[pi].find_iter(text) {
+        run.sort_unstable();
+        run.dedup();
+        for (ri, pi) in run {
+            if let Some(re) = self.rules[ri].patterns[pi].get() {
+                for m in re.find_iter(text) {
                     hits.push((ri, range.start + m.start()..range.start + m.end()));
                 }
             }
@@ -175,22 +214,26 @@ impl Engine {
             return;
         }
         let sents = sentences(source, range.clone());
-        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
         for (ri, hit) in hits {
             let rule = &self.rules[ri];
             if rule.lang != an.lang || !rule.in_scope(kind) {
                 continue;
             }
             let si = sents
-                .iter()
-                .position(|s| s.start <= hit.start && hit.start < s.end)
-                .unwrap_or(0);
-            let sentence = sents.get(si).cloned().unwrap_or(range.clone());
+                .partition_point(|s| s.end <= hit.start)
+                .min(sents.len().saturating_sub(1));
+            let sentence = sents
+                .get(si)
+                .filter(|s| s.start <= hit.start)
+                .cloned()
+                .unwrap_or(range.clone());
+            let sentence = context::clamp_sentence(source, sentence, &hit);
             if seen.contains(&(ri, si)) {
                 continue;
             }
-            if let Some(f) = self.check(an, rule, ri, sp, ep, &sents, si, sentence, hit) {
-                seen.push((ri, si));
+            if let Some(f) = self.check(sc, rule, ri, sp, ep, &sents, si, sentence, hit) {
+                seen.insert((ri, si));
                 out.push(f);
             }
         }
@@ -199,7 +242,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     fn check(
         &self,
-        an: &Analysis,
+        sc: &Scan,
         rule: &Rule,
         ri: usize,
         sp: usize,
@@ -209,6 +252,7 @@ impl Engine {
         sentence: Range<usize>,
         hit: Range<usize>,
     ) -> Option<Finding> {
+        let an = &sc.an;
         let source = &an.script.source;
         let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
         if negated(source, rule, &sentence, &unless_window, &hit) {
@@ -247,7 +291,7 @@ impl Engine {
         let shift = if adults_only {
             0
         } else {
-            context_shift(an, rule, sp, ep, &hit)
+            context_shift(sc, rule, sp, ep, &hit)
         };
         Some(Finding {
             rule: ri,
@@ -448,19 +492,43 @@ pub fn apply_shift(sev: Severity, shift: i8) -> Severity {
     }
 }
 
+/// One file's analysis plus per-scene caches filled on first use.
+struct Scan<'a> {
+    an: Analysis<'a>,
+    cues: Vec<std::cell::OnceCell<SceneCues>>,
+}
+
+/// Where endorsement and correction cues stand in a scene, found in one pass.
+struct SceneCues {
+    endorse: Vec<usize>,
+    last_correction: Option<usize>,
+}
+
+fn scene_cues(an: &Analysis, sp: usize) -> SceneCues {
+    let scene = &an.script.scenes[sp];
+    let text = an.script.source.get(scene.span.clone()).unwrap_or("");
+    let base = scene.span.start;
+    let slot = lang_slot(an.lang);
+    SceneCues {
+        endorse: ENDORSE[slot]
+            .find_iter(text)
+            .map(|m| base + m.start())
+            .collect(),
+        last_correction: CORRECT[slot]
+            .find_iter(text)
+            .last()
+            .map(|m| base + m.start()),
+    }
+}
+
 /// Endorsement right after raises severity; correction later in the scene lowers it.
-fn context_shift(
-    an: &Analysis,
-    rule: &Rule,
-    sp: usize,
-    ep: Option<usize>,
-    hit: &Range<usize>,
-) -> i8 {
+fn context_shift(sc: &Scan, rule: &Rule, sp: usize, ep: Option<usize>, hit: &Range<usize>) -> i8 {
     let Some(ep) = ep else {
         return 0;
     };
+    let an = &sc.an;
     let scene = &an.script.scenes[sp];
-    let src = &an.script.source;
+    let cues = sc.cues[sp].get_or_init(|| scene_cues(an, sp));
     let mut shift = 0;
     if rule.endorsement {
         let end = scene
@@ -468,16 +536,13 @@ fn context_shift(
             .get(ep + 2)
             .or(scene.elements.get(ep + 1))
             .map_or(scene.elements[ep].text.end, |e| e.text.end);
-        let after = src.get(hit.end..end.max(hit.end)).unwrap_or("");
-        if ENDORSE[lang_slot(an.lang)].is_match(after) {
+        let i = cues.endorse.partition_point(|&p| p < hit.end);
+        if cues.endorse.get(i).is_some_and(|&p| p < end) {
             shift += 1;
         }
     }
-    if rule.correction {
-        let after = src.get(hit.end..scene.span.end.max(hit.end)).unwrap_or("");
-        if CORRECT[lang_slot(an.lang)].is_match(after) {
-            shift -= 1;
-        }
+    if rule.correction && cues.last_correction.is_some_and(|p| p >= hit.end) {
+        shift -= 1;
     }
     shift
 }

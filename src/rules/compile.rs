@@ -4,6 +4,7 @@ use super::schema::*;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::{Regex, RegexBuilder};
+
 use std::sync::Arc;
 
 /// Largest rule pack file read, so a pack from elsewhere cannot exhaust memory.
@@ -52,18 +53,125 @@ impl PackError {
     }
 }
 
+/// A regex checked when its pack loads but compiled on first use: the default packs hold
+/// hundreds of patterns, and most runs need few of them, so compiling them all would dominate a
+/// one-file run. Packs from folders are compiled at load, so size limits are enforced there.
+#[derive(Debug)]
+pub struct LazyRegex {
+    /// The pattern as compiled: ASCII word boundaries, case-insensitive.
+    source: String,
+    /// The pattern as written in the pack.
+    written: String,
+    cell: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Clone for LazyRegex {
+    fn clone(&self) -> Self {
+        let cell = std::sync::OnceLock::new();
+        if let Some(v) = self.cell.get() {
+            let _ = cell.set(v.clone());
+        }
+        LazyRegex {
+            source: self.source.clone(),
+            written: self.written.clone(),
+            cell,
+        }
+    }
+}
+
+impl LazyRegex {
+    fn build(source: &str) -> Result<Regex, regex::Error> {
+        RegexBuilder::new(source)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .build()
+    }
+
+    /// The compiled regex (None only if it exceeds the size limit, which loading rules out
+    /// for packs from folders and `cargo test` rules out for the embedded ones).
+    pub fn get(&self) -> Option<&Regex> {
+        self.cell
+            .get_or_init(|| LazyRegex::build(&self.source).ok())
+            .as_ref()
+    }
+
+    /// The pattern as written in the pack.
+    pub fn as_str(&self) -> &str {
+        &self.written
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.get().is_some_and(|r| r.is_match(text))
+    }
+
+    /// Literals one of which occurs in every match (lowercased): the pattern's prefixes or its
+    /// suffixes, whichever set has the longer shortest literal. None when neither is a short
+    /// finite set: then the pattern must run on every text.
+    pub fn prefixes(&self) -> Option<Vec<Vec<u8>>> {
+        use regex_syntax::hir::literal::ExtractKind;
+        // Parsed case-sensitively: the keyword automaton ignores ASCII case anyway, and
+        // case-insensitive extraction explodes word alternations into every capitalisation.
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&self.source)
+            .ok()?;
+        let pre = literal_set(&hir, ExtractKind::Prefix);
+        let suf = literal_set(&hir, ExtractKind::Suffix);
+        let shortest = |v: &Option<Vec<Vec<u8>>>| {
+            v.as_ref()
+                .map_or(0, |l| l.iter().map(Vec::len).min().unwrap_or(0))
+        };
+        if shortest(&suf) > shortest(&pre) {
+            suf
+        } else {
+            pre
+        }
+    }
+}
+
+fn literal_set(
+    hir: &regex_syntax::hir::Hir,
+    kind: regex_syntax::hir::literal::ExtractKind,
+) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut seq = Extractor::new().kind(kind.clone()).extract(hir);
+    match kind {
+        ExtractKind::Suffix => seq.optimize_for_suffix_by_preference(),
+        _ => seq.optimize_for_prefix_by_preference(),
+    }
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > 500 {
+        return None;
+    }
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for l in lits {
+        let b = l.as_bytes().to_ascii_lowercase();
+        // A one-byte ASCII literal fires everywhere in English text: not a filter.
+        if b.is_empty() || (b.len() < 2 && b[0].is_ascii()) {
+            return None;
+        }
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    Some(out)
+}
+
 /// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
 #[derive(Debug, Clone, Default)]
 pub struct Cues {
     words: Option<AhoCorasick>,
-    regexes: Vec<Regex>,
+    /// The language's shared negators or disapproval cues, built once per process.
+    shared: Option<&'static (AhoCorasick, Vec<usize>)>,
+    regexes: Vec<LazyRegex>,
     /// Length in characters of each word, for the "single character only when adjacent" rule.
     word_chars: Vec<usize>,
 }
 
 impl Cues {
     pub fn is_empty(&self) -> bool {
-        self.words.is_none() && self.regexes.is_empty()
+        self.words.is_none() && self.regexes.is_empty() && self.shared.is_none()
     }
 
     /// Byte ranges of every cue in `text`.
@@ -76,7 +184,14 @@ impl Cues {
                 }
             }
         }
-        for re in &self.regexes {
+        if let Some((ac, chars)) = self.shared {
+            for m in ac.find_overlapping_iter(text) {
+                if ascii_word_bounded(text, m.start(), m.end()) {
+                    out.push((m.start(), m.end(), chars[m.pattern().as_usize()]));
+                }
+            }
+        }
+        for re in self.regexes.iter().filter_map(LazyRegex::get) {
             for m in re.find_iter(text) {
                 out.push((m.start(), m.end(), m.as_str().chars().count()));
             }
@@ -85,6 +200,13 @@ impl Cues {
     }
 
     pub fn any_in(&self, text: &str) -> bool {
+        if let Some((ac, _)) = self.shared
+            && ac
+                .find_overlapping_iter(text)
+                .any(|m| ascii_word_bounded(text, m.start(), m.end()))
+        {
+            return true;
+        }
         if let Some(ac) = &self.words
             && ac
                 .find_overlapping_iter(text)
@@ -141,7 +263,7 @@ pub struct Rule {
     pub who: Vec<Who>,
     /// Literal triggers, as written.
     pub keywords: Vec<String>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<LazyRegex>,
     pub with: Cues,
     pub with_also: Cues,
     pub window: Window,
@@ -243,8 +365,35 @@ fn default_negators(lang: Lang) -> (&'static [&'static str], &'static [&'static 
     }
 }
 
-/// Build a cue list; `re:` entries are regexes.
-fn cues(items: &[String], extra: &[&str], ctx: &Ctx, key: &str) -> Result<Cues, Box<PackError>> {
+/// The shared automaton of a static word list, built once per process.
+fn shared(list: &'static [&'static str]) -> Option<&'static (AhoCorasick, Vec<usize>)> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    type Cache = Mutex<HashMap<usize, &'static (AhoCorasick, Vec<usize>)>>;
+    static CACHE: LazyLock<Cache> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    if list.is_empty() {
+        return None;
+    }
+    let key = list.as_ptr() as usize;
+    let mut cache = CACHE.lock().ok()?;
+    if let Some(v) = cache.get(&key) {
+        return Some(v);
+    }
+    let words: Vec<String> = list.iter().map(|w| w.to_string()).collect();
+    let ac = build_automaton(&words, MatchKind::Standard).ok()?;
+    let chars = list.iter().map(|w| w.chars().count()).collect();
+    let leaked: &'static (AhoCorasick, Vec<usize>) = Box::leak(Box::new((ac, chars)));
+    cache.insert(key, leaked);
+    Some(leaked)
+}
+
+/// Build a cue list; `re:` entries are regexes. `extra` is a shared static list.
+fn cues(
+    items: &[String],
+    extra: &'static [&'static str],
+    ctx: &Ctx,
+    key: &str,
+) -> Result<Cues, Box<PackError>> {
     let mut words: Vec<String> = Vec::new();
     let mut regexes = Vec::new();
     for item in items {
@@ -256,7 +405,6 @@ fn cues(items: &[String], extra: &[&str], ctx: &Ctx, key: &str) -> Result<Cues, 
             words.push(item.clone());
         }
     }
-    words.extend(extra.iter().map(|s| s.to_string()));
     let word_chars = words.iter().map(|w| w.chars().count()).collect();
     let words =
         if words.is_empty() {
@@ -268,13 +416,51 @@ fn cues(items: &[String], extra: &[&str], ctx: &Ctx, key: &str) -> Result<Cues, 
         };
     Ok(Cues {
         words,
+        shared: shared(extra),
         regexes,
         word_chars,
     })
 }
 
-/// One automaton over literal words, ASCII case-insensitive.
+/// `\b` and `\B` as ASCII word boundaries. Unicode boundaries force the regex crate off its
+/// DFAs onto its slowest engine for any non-ASCII text (every Chinese script), and English
+/// rules mean English word edges anyway.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A small automaton over literal words (cue lists, names), ASCII case-insensitive. Cheap to
+/// build: a contiguous NFA, not a DFA.
 pub fn build_automaton(
+    words: &[String],
+    kind: MatchKind,
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(kind)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(words)
+}
+
+/// The one big keyword automaton of a rule set: a DFA, the fastest to scan with.
+pub fn build_dfa_automaton(
     words: &[String],
     kind: MatchKind,
 ) -> Result<AhoCorasick, aho_corasick::BuildError> {
@@ -321,23 +507,33 @@ impl Ctx<'_> {
         Box::new(PackError::new(self.path, self.text, o, l, message))
     }
 
-    fn regex(&self, pattern: &str, key: &str) -> Result<Regex, Box<PackError>> {
-        RegexBuilder::new(pattern)
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| {
-                let msg = match &e {
+    /// Check a pattern and return it lazily compiled; packs from folders compile now.
+    fn regex(&self, pattern: &str, key: &str) -> Result<LazyRegex, Box<PackError>> {
+        let source = ascii_boundaries(pattern);
+        let fail = |msg: String| {
+            Box::new(
+                (*self.err(key, pattern, msg))
+                    .with_help("Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax"),
+            )
+        };
+        let eager = !self.path.starts_with("<default>");
+        if eager {
+            if let Err(e) = LazyRegex::build(&source) {
+                return Err(fail(match &e {
                     regex::Error::CompiledTooBig(n) => format!(
                         "regex in `{key}` is too large once compiled (limit {n} bytes): {pattern}"
                     ),
                     _ => format!("invalid regex in `{key}`: {e}"),
-                };
-                self.err(key, pattern, msg)
-                    .with_help("Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax")
-                    .into()
-            })
+                }));
+            }
+        } else if let Err(e) = regex_syntax::ParserBuilder::new().build().parse(&source) {
+            return Err(fail(format!("invalid regex in `{key}`: {e}")));
+        }
+        Ok(LazyRegex {
+            source,
+            written: pattern.to_string(),
+            cell: std::sync::OnceLock::new(),
+        })
     }
 }
 

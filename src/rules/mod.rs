@@ -64,9 +64,20 @@ pub struct RuleSet {
 impl RuleSet {
     /// The embedded default packs.
     pub fn defaults() -> Result<RuleSet, Box<PackError>> {
+        use rayon::prelude::*;
+        // Packs compile independently; only the id check needs them together.
+        type Compiled<'a> = (String, &'a str, Result<Vec<Rule>, Box<PackError>>);
+        let compiled: Vec<Compiled> = DEFAULT_PACKS
+            .par_iter()
+            .map(|(name, text)| {
+                let path = format!("<default>/rules/{name}");
+                let rules = compile::compile_pack(&path, text);
+                (path, *text, rules)
+            })
+            .collect();
         let mut set = RuleSet::default();
-        for (name, text) in DEFAULT_PACKS {
-            set.add(&format!("<default>/rules/{name}"), text)?;
+        for (path, text, rules) in compiled {
+            set.insert(&path, text, rules?)?;
         }
         Ok(set)
     }
@@ -74,6 +85,10 @@ impl RuleSet {
     /// Compile one pack's text and add its rules; a duplicate id is an error.
     pub fn add(&mut self, path: &str, text: &str) -> Result<(), Box<PackError>> {
         let rules = compile::compile_pack(path, text)?;
+        self.insert(path, text, rules)
+    }
+
+    fn insert(&mut self, path: &str, text: &str, rules: Vec<Rule>) -> Result<(), Box<PackError>> {
         for r in rules {
             if let Some(prev) = self.rules.iter().find(|p| p.id == r.id) {
                 let at = text.find(&r.id).unwrap_or(0);
