@@ -94,7 +94,36 @@ pub fn setup(
     }
     let base = loaded.dir();
     for p in &loaded.config.packs {
-        set.add_dir(&base.join(p))?;
+        let dir = base.join(p);
+        if !dir.exists() {
+            // Point at the config's `packs:` entry, not at the folder that is not there.
+            let path = loaded
+                .path
+                .as_deref()
+                .map(|c| c.display().to_string())
+                .unwrap_or_default();
+            let text = loaded
+                .path
+                .as_deref()
+                .and_then(|c| std::fs::read_to_string(c).ok())
+                .unwrap_or_default();
+            let needle = p.display().to_string();
+            let at = text
+                .find(&needle)
+                .or_else(|| text.find("packs"))
+                .unwrap_or(0);
+            return Err(Box::new(PackError::new(
+                &path,
+                &text,
+                at,
+                needle.len(),
+                format!(
+                    "`packs` names a folder that does not exist: {}",
+                    dir.display()
+                ),
+            )));
+        }
+        set.add_dir(&dir)?;
     }
     let ignore = if loaded.config.ignore.is_empty() {
         None
@@ -353,6 +382,9 @@ fn walk_error_text(err: &ignore::Error) -> String {
 }
 
 fn io_text(e: &std::io::Error) -> String {
+    if e.raw_os_error() == Some(40) {
+        return "symbolic link loop".into();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -155,23 +155,20 @@ pub fn summary(files: &[FileReport]) -> String {
     };
     let with = files.iter().filter(|f| !f.diagnostics.is_empty()).count();
     let errs = files.iter().filter(|f| f.error.is_some()).count();
+    // Files that could not be read are counted apart, not among the linted ones.
+    let read = files.len() - errs;
     let mut s = if n == 0 {
-        format!(
-            "no problems found in {} file{}",
-            files.len(),
-            plural(files.len())
-        )
+        format!("no problems found in {read} file{}", plural(read))
     } else {
         format!(
-            "{n} problem{} ({} error{}, {} warning{}, {} info) in {with} of {} file{}",
+            "{n} problem{} ({} error{}, {} warning{}, {} info) in {with} of {read} file{}",
             plural(n),
             count(Severity::Error),
             plural(count(Severity::Error)),
             count(Severity::Warning),
             plural(count(Severity::Warning)),
             count(Severity::Info),
-            files.len(),
-            plural(files.len()),
+            plural(read),
         )
     };
     if errs > 0 {
