@@ -75,15 +75,36 @@ pub fn summary(files: &[FileReport]) -> Value {
     })
 }
 
+/// The whole report, pretty-printed. Built file by file, so memory holds one file's JSON tree
+/// at a time, not the whole corpus's.
 pub fn report(files: &[FileReport]) -> String {
-    let v = json!({
-        "version": 1,
-        "files": files.iter().map(file).collect::<Vec<_>>(),
-        "summary": summary(files),
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
+    let mut s = String::from("{\n  \"version\": 1,\n  \"files\": [");
+    for (i, f) in files.iter().enumerate() {
+        s.push_str(if i == 0 { "\n" } else { ",\n" });
+        indent_into(
+            &mut s,
+            &serde_json::to_string_pretty(&file(f)).unwrap_or_default(),
+            "    ",
+        );
+    }
+    s.push_str(if files.is_empty() { "],\n" } else { "\n  ],\n" });
+    s.push_str("  \"summary\": ");
+    let summary = serde_json::to_string_pretty(&summary(files)).unwrap_or_default();
+    let mut inner = String::new();
+    indent_into(&mut inner, &summary, "  ");
+    s.push_str(inner.trim_start());
+    s.push_str("\n}\n");
     s
+}
+
+fn indent_into(out: &mut String, text: &str, pad: &str) {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(pad);
+        out.push_str(line);
+    }
 }
 
 /// One line a file, then `{"summary": …}`.

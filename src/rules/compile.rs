@@ -11,6 +11,8 @@ use std::sync::Arc;
 pub const MAX_PACK_BYTES: usize = 16 << 20;
 /// Compiled size limit of one regex (the `regex` crate's `size_limit`).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Lazy-DFA cache per regex and thread: small, since hundreds of rule regexes each keep one.
+pub const DFA_CACHE_LIMIT: usize = 1 << 17;
 
 /// A rule pack that could not be loaded.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -84,7 +86,7 @@ impl LazyRegex {
         RegexBuilder::new(source)
             .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT)
-            .dfa_size_limit(REGEX_SIZE_LIMIT)
+            .dfa_size_limit(DFA_CACHE_LIMIT)
             .build()
     }
 
