@@ -1,5 +1,5 @@
-//! Zh and en packs are symmetric: each `fixtures/pairs/NAME.txt` (Chinese) and
-//! `fixtures/pairs/NAME.fountain` (its English version) must draw the same prohibitions in the
+//! Zh and en packs are symmetric: each `fixtures/pairs/NAME.txt` (Chinese) and its English
+//! version `fixtures/pairs/NAME.fountain` (or `NAME.md`) must draw the same prohibitions in the
 //! same scenes.
 
 use dramalint::cast::{Overrides, build};
@@ -32,8 +32,13 @@ fn chinese_and_english_versions_draw_the_same_prohibitions() {
         if zh.extension().and_then(|e| e.to_str()) != Some("txt") {
             continue;
         }
-        let en = zh.with_extension("fountain");
-        assert!(en.exists(), "{} has no English pair", zh.display());
+        let en = ["fountain", "md"]
+            .iter()
+            .map(|x| zh.with_extension(x))
+            .find(|p| p.exists());
+        let Some(en) = en else {
+            panic!("{} has no English pair", zh.display());
+        };
         pairs += 1;
         let (a, b) = (units(&engine, &zh), units(&engine, &en));
         if a != b {
