@@ -1147,7 +1147,7 @@ fn around(text: &str, at: usize, end: fn(char) -> bool) -> (usize, usize) {
 /// spoken to (unless the sentence is about someone's child).
 fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     let (cs, ce) = around(ctx.text, hit.start, is_clause_end);
-    let (ss, se) = around(ctx.text, hit.start, is_sentence_end);
+    let (ss, _) = around(ctx.text, hit.start, is_sentence_end);
     let m = ctx.mentions;
     if let Some(id) = disposal_object(ctx, cs, hit) {
         return Some(id);
@@ -1175,7 +1175,6 @@ fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     if !ctx.dialogue {
         return None;
     }
-    let _ = se;
     person_in(&ctx.text[cs..ce], ctx)
 }
 
@@ -1436,8 +1435,7 @@ fn decide(d: &Draft, a: Acc) -> Character {
         Some(n) => n < CHILD_AGE_LIMIT,
         None => score(evidence.iter().map(|e| (e.cue, e.weight))) >= THRESHOLD - 1e-4,
     };
-    if let Some((n, span)) = a.age {
-        let _ = n;
+    if let Some((_, span)) = a.age {
         evidence.insert(
             0,
             Evidence {

@@ -3,7 +3,7 @@
 
 use crate::cast::{self, Overrides};
 use crate::config::{self, Config, Loaded};
-use crate::engine::suppress::{self, SuppressionKind};
+use crate::engine::suppress;
 use crate::engine::{Engine, LintOptions};
 use crate::rules::compile::PackError;
 use crate::rules::{Lang, Prohibition, RuleSet, Severity};
@@ -605,7 +605,6 @@ pub fn diagnose(
                 None,
             ));
         }
-        let _ = SuppressionKind::Block;
     }
     if let Some(min) = min_severity {
         out.retain(|d| d.severity >= min);

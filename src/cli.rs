@@ -3,7 +3,7 @@
 use crate::check::{self, CheckOptions, FileReport};
 use crate::config::LangChoice;
 use crate::engine::Engine;
-use crate::rules::{Prohibition, RuleSet, Severity};
+use crate::rules::{RuleSet, Severity};
 use crate::{cast, report, script};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -415,26 +415,24 @@ fn load_rules(packs: &PackArgs) -> Result<RuleSet, Box<crate::rules::PackError>>
 }
 
 fn run_rules(cmd: RulesCommand, packs: &PackArgs) -> u8 {
-    let (set, only) = match &cmd {
+    let set = match &cmd {
         RulesCommand::Test { dir: Some(d) } => {
-            // Only the given folder's packs are tested, but ids must not clash with the loaded ones.
+            // Only the given folder's packs are loaded and tested.
             let mut own = RuleSet::default();
             if let Err(e) = own.add_dir(d) {
                 print_error(&*e);
                 return EXIT_ERROR;
             }
-            let ids: Vec<String> = own.rules.iter().map(|r| r.id.clone()).collect();
-            (own, Some(ids))
+            own
         }
         _ => match load_rules(packs) {
-            Ok(s) => (s, None),
+            Ok(s) => s,
             Err(e) => {
                 print_error(&*e);
                 return EXIT_ERROR;
             }
         },
     };
-    let _ = only;
     match cmd {
         RulesCommand::List => {
             let mut out = String::new();
@@ -520,21 +518,7 @@ pub fn explain(r: &crate::rules::Rule) -> String {
             s.push_str(&format!("  - {src}\n"));
         }
     }
-    let who: Vec<&str> = r
-        .raw
-        .who
-        .to_vec()
-        .iter()
-        .map(|w| match w {
-            crate::rules::Who::ChildSpeaker => "child-speaker",
-            crate::rules::Who::ChildAgent => "child-agent",
-            crate::rules::Who::ChildTarget => "child-target",
-            crate::rules::Who::ChildWitness => "child-witness",
-            crate::rules::Who::ChildPresent => "child-present",
-            crate::rules::Who::ChildActor => "child-actor",
-            crate::rules::Who::Any => "any",
-        })
-        .collect();
+    let who: Vec<&str> = r.who.iter().map(|w| w.as_str()).collect();
     s.push_str(&format!(
         "\nwho: {}\nkeywords: {}\n",
         who.join(", "),
@@ -558,6 +542,5 @@ pub fn explain(r: &crate::rules::Rule) -> String {
     for e in &r.examples.valid {
         s.push_str(&format!("  ✓ {}\n", e.replace('\n', "\n    ")));
     }
-    let _ = Prohibition::ALL;
     s
 }

@@ -658,7 +658,6 @@ impl<'a> Analysis<'a> {
         hit: Range<usize>,
     ) -> (Option<Party>, Vec<Party>) {
         let scene = &self.script.scenes[scene_pos];
-        let text = self.script.source.get(sentence.clone()).unwrap_or("");
         let ms = self.mentions(sentence.clone());
         let src = &self.script.source;
         // Names and nouns first; pronouns after, since who they stand for depends on the rest.
@@ -705,7 +704,6 @@ impl<'a> Analysis<'a> {
                 None => (None, Vec::new()),
             };
         }
-        let _ = text;
         // The agent is the first mention standing at the head of its clause and not a
         // possessive (`Her stepmother…`, `小宝的继母…`); anything else is acted on.
         // Someone named after the trigger is not its agent (`slaps Mira`).

@@ -344,8 +344,7 @@ fn negated(
     let near_start = chars.get(from).map_or(clause.len(), |&(i, _)| i);
     let near = &clause[near_start..];
     let near_chars = near.chars().count();
-    for (s, e, n) in rule.unless.find_all(near) {
-        let _ = s;
+    for (_, e, n) in rule.unless.find_all(near) {
         // A single-character negator (不, 没, 别) only counts right before the word.
         let gap = near[e..].chars().count();
         if n > 1 || gap <= 1 || near_chars <= 2 {
@@ -381,6 +380,15 @@ fn window_range(
         (Window::Element, Some(ep)) => scene.elements[ep].text.clone(),
         (Window::Scene, _) => scene.span.clone(),
     }
+}
+
+/// A static cue list's automaton.
+fn cue_automaton(list: &[&str]) -> AhoCorasick {
+    build_automaton(
+        &list.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        MatchKind::Standard,
+    )
+    .unwrap_or_else(|_| unreachable!("static list builds"))
 }
 
 static ENDORSE: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
@@ -428,14 +436,7 @@ static ENDORSE: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
         "smiles proudly",
         "grins with pride",
     ];
-    let b = |l: &[&str]| {
-        build_automaton(
-            &l.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            MatchKind::Standard,
-        )
-        .unwrap_or_else(|_| unreachable!("static list builds"))
-    };
-    [b(&zh), b(&en)]
+    [cue_automaton(&zh), cue_automaton(&en)]
 });
 
 static CORRECT: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
@@ -465,14 +466,7 @@ static CORRECT: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
         "consequences",
         "never again",
     ];
-    let b = |l: &[&str]| {
-        build_automaton(
-            &l.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            MatchKind::Standard,
-        )
-        .unwrap_or_else(|_| unreachable!("static list builds"))
-    };
-    [b(&zh), b(&en)]
+    [cue_automaton(&zh), cue_automaton(&en)]
 });
 
 fn lang_slot(l: Lang) -> usize {

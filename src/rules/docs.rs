@@ -1,19 +1,6 @@
 //! docs/rules.md, generated from the packs so the reference cannot drift from the rules.
 
 use super::{Prohibition, Rule, RuleSet};
-use crate::rules::schema::Who;
-
-fn who_str(w: &Who) -> &'static str {
-    match w {
-        Who::ChildSpeaker => "child-speaker",
-        Who::ChildAgent => "child-agent",
-        Who::ChildTarget => "child-target",
-        Who::ChildWitness => "child-witness",
-        Who::ChildPresent => "child-present",
-        Who::ChildActor => "child-actor",
-        Who::Any => "any",
-    }
-}
 
 fn code(s: &str) -> String {
     format!(
@@ -32,7 +19,11 @@ fn rule_section(r: &Rule) -> String {
             .map(|k| format!("{k:?}").to_lowercase())
             .collect::<Vec<_>>()
             .join(", "),
-        r.who.iter().map(who_str).collect::<Vec<_>>().join(", ")
+        r.who
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     s.push_str(&format!("- message: {}\n- help: {}\n", r.message, r.help));
     if let Some(d) = &r.description {

@@ -200,6 +200,21 @@ pub enum Who {
     Any,
 }
 
+impl Who {
+    /// The YAML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Who::ChildSpeaker => "child-speaker",
+            Who::ChildAgent => "child-agent",
+            Who::ChildTarget => "child-target",
+            Who::ChildWitness => "child-witness",
+            Who::ChildPresent => "child-present",
+            Who::ChildActor => "child-actor",
+            Who::Any => "any",
+        }
+    }
+}
+
 /// A rule as written.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
