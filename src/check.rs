@@ -230,13 +230,21 @@ pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
 
     // Resolve setups before the parallel part so config errors stop the run (exit 2).
     let mut jobs: Vec<(PathBuf, Arc<Setup>)> = Vec::with_capacity(inputs.len());
+    // Files of one folder share their nearest config: look it up once per folder, not once per
+    // file (a catalogue of thousands of scripts would otherwise stat every ancestor each time).
+    let mut nearest: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for p in inputs {
         let cfg_path = if p.as_os_str() == "-" {
             std::env::current_dir()
                 .ok()
                 .and_then(|d| config::discover(&d))
         } else {
-            p.parent().and_then(|d| config::discover(&absolute(d)))
+            p.parent().and_then(|d| {
+                nearest
+                    .entry(d.to_path_buf())
+                    .or_insert_with(|| config::discover(&absolute(d)))
+                    .clone()
+            })
         };
         let s = get_setup(cfg_path)?;
         if let Some(globs) = &s.ignore {

@@ -567,6 +567,16 @@ pub fn compile_pack(path: &str, text: &str) -> Result<Vec<Rule>, Box<PackError>>
                 .with_help("see docs/rules.md for the pack format; every key is listed there"),
         )
     })?;
+    compile_parsed(path, text, pack)
+}
+
+/// Compile a pack already deserialized from `text` (or from JSON made from it); `text` is what
+/// error messages point into.
+pub fn compile_parsed(
+    path: &str,
+    text: &str,
+    pack: SerializablePack,
+) -> Result<Vec<Rule>, Box<PackError>> {
     let mut rules = Vec::with_capacity(pack.rules.len());
     let mut search_from = 0;
     for raw in pack.rules {
