@@ -102,6 +102,9 @@ pub struct CheckArgs {
 pub enum RulesCommand {
     /// List every loaded rule.
     List,
+    /// Print every distinct literal keyword of the loaded rules, one a line (a word list for
+    /// other tools, and what `scripts/bench-vs-rg.sh` gives ripgrep).
+    Keywords,
     /// Explain one rule: message, help, examples, and the prohibition it enforces.
     Explain { id: String },
     /// Run every rule's examples (those of DIR only, when given) and report noisy and missing cases.
@@ -446,6 +449,18 @@ fn run_rules(cmd: RulesCommand, packs: &PackArgs) -> u8 {
                 ));
             }
             out.push_str(&format!("{} rules\n", set.rules.len()));
+            write_stdout(out.as_bytes())
+        }
+        RulesCommand::Keywords => {
+            let mut seen = std::collections::HashSet::new();
+            let mut out = String::new();
+            for k in set.rules.iter().flat_map(|r| &r.keywords) {
+                let k = k.trim();
+                if !k.is_empty() && seen.insert(k) {
+                    out.push_str(k);
+                    out.push('\n');
+                }
+            }
             write_stdout(out.as_bytes())
         }
         RulesCommand::Explain { id } => match set.get(&id) {

@@ -327,3 +327,24 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(code, 0);
     assert!(out.starts_with("dramalint "));
 }
+
+#[test]
+fn rules_keywords_prints_each_literal_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let packs = root.join("fixtures/packs/snapshot");
+    let packs = packs.to_string_lossy();
+    let (code, out, err) = run(
+        root,
+        &["rules", "keywords", "--no-default-rules", "--rules", &packs],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "一巴掌\nslaps\n");
+    // The default packs: every keyword once, none blank.
+    let (code, out, _) = run(root, &["rules", "keywords"]);
+    assert_eq!(code, 0);
+    let words: Vec<&str> = out.lines().collect();
+    let distinct: std::collections::HashSet<&&str> = words.iter().collect();
+    assert!(words.len() > 1000, "{}", words.len());
+    assert_eq!(distinct.len(), words.len());
+    assert!(words.iter().all(|w| !w.trim().is_empty()));
+}
