@@ -10,6 +10,7 @@ use crate::rules::{Lang, Prohibition, RuleSet, Severity};
 use crate::script::{self, LineIndex, Script, detect::SCRIPT_EXTENSIONS};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -173,8 +174,27 @@ pub enum CheckError {
     Pack(#[from] Box<PackError>),
 }
 
-/// Lint everything the options name.
+/// Files linted together before their reports are handed on: enough to keep every worker busy,
+/// few enough that memory stays flat however many files a run has.
+const CHUNK: usize = 256;
+
+/// Lint everything the options name and collect the reports, sorted by path.
 pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
+    let mut files = Vec::new();
+    run_each(opts, |f| {
+        files.push(f);
+        ControlFlow::Continue(())
+    })?;
+    Ok(Outcome { files })
+}
+
+/// Lint everything the options name, handing each file's report to `each` in path order as
+/// soon as its chunk is done (files of a chunk are linted in parallel). `each` returning
+/// `Break` stops the run, e.g. when the reader of the output has gone.
+pub fn run_each(
+    opts: &CheckOptions,
+    mut each: impl FnMut(FileReport) -> ControlFlow<()>,
+) -> Result<(), CheckError> {
     let cli_cfg = Config {
         children: opts.children.clone(),
         adults: opts.adults.clone(),
@@ -267,9 +287,23 @@ pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
                 .and_then(|d| config::discover(&d)),
         )?;
     }
-    let lint_all = || -> Vec<FileReport> {
-        jobs.par_iter()
-            .map(|(p, s)| {
+    // Reports come out sorted by the path they show; a stable sort keeps the walk's order
+    // among equal names, and unreadable paths from the walk slot in among them.
+    let mut jobs: Vec<(String, PathBuf, Arc<Setup>)> = jobs
+        .into_iter()
+        .map(|(p, s)| (report_name(&p, opts), p, s))
+        .collect();
+    jobs.sort_by(|a, b| a.0.cmp(&b.0));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut errors = errors.into_iter().peekable();
+    let pool = opts
+        .jobs
+        .filter(|&n| n > 0)
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok());
+    let lint_chunk = |chunk: &[(String, PathBuf, Arc<Setup>)]| -> Vec<FileReport> {
+        chunk
+            .par_iter()
+            .map(|(_, p, s)| {
                 let mut r = lint_path(p, s, opts);
                 if !opts.keep_source || r.diagnostics.is_empty() {
                     r.source = None;
@@ -278,16 +312,33 @@ pub fn run(opts: &CheckOptions) -> Result<Outcome, CheckError> {
             })
             .collect()
     };
-    let mut files = match opts.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(lint_all),
-            Err(_) => lint_all(),
-        },
-        _ => lint_all(),
+    let mut hand_on = || -> ControlFlow<()> {
+        for chunk in jobs.chunks(CHUNK) {
+            let reports = match &pool {
+                Some(pool) => pool.install(|| lint_chunk(chunk)),
+                None => lint_chunk(chunk),
+            };
+            for r in reports {
+                while let Some(e) = errors.next_if(|e| e.path < r.path) {
+                    each(e)?;
+                }
+                each(r)?;
+            }
+        }
+        errors.try_for_each(&mut each)
     };
-    files.extend(errors);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Outcome { files })
+    // A `Break` only means the consumer stopped listening; that is not an error of the run.
+    let _ = hand_on();
+    Ok(())
+}
+
+/// The path a file's report shows.
+fn report_name(p: &Path, opts: &CheckOptions) -> String {
+    if p.as_os_str() == "-" {
+        opts.stdin_filename.clone().unwrap_or_else(|| "-".into())
+    } else {
+        display(p)
+    }
 }
 
 fn poisoned() -> Box<PackError> {
@@ -410,11 +461,7 @@ pub fn error_report(path: String, error: String) -> FileReport {
 
 fn lint_path(p: &Path, s: &Setup, opts: &CheckOptions) -> FileReport {
     let is_stdin = p.as_os_str() == "-";
-    let name = if is_stdin {
-        opts.stdin_filename.clone().unwrap_or_else(|| "-".into())
-    } else {
-        display(p)
-    };
+    let name = report_name(p, opts);
     let limit = opts.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
     let bytes = if is_stdin {
         let mut buf = Vec::new();

@@ -3,10 +3,13 @@
 use crate::check::{self, CheckOptions, FileReport};
 use crate::config::LangChoice;
 use crate::engine::Engine;
+use crate::report::Tally;
+use crate::report::stream::{Kind, Streamer};
 use crate::rules::{RuleSet, Severity};
 use crate::{cast, report, script};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -321,70 +324,171 @@ fn run_check(args: CheckArgs) -> u8 {
         );
         return EXIT_ERROR;
     }
-    let outcome = match check::run(&opts) {
-        Ok(o) => o,
-        Err(e) => {
-            print_error(&e);
-            return EXIT_ERROR;
-        }
-    };
-    let files = &outcome.files;
     let to_file = args.output.is_some();
-    let text = match args.format {
-        OutputFormat::Human => report::human::render(
-            files,
-            !to_file && use_color(args.color, false),
-            terminal_width(),
-        ),
-        OutputFormat::Json => report::json::report(files),
-        OutputFormat::Jsonl => report::json::lines(files),
-        OutputFormat::Sarif => {
-            let engine = RuleSet::defaults().ok().and_then(|s| Engine::new(s).ok());
-            report::sarif::report(files, engine.as_ref())
+    let kind = match args.format {
+        OutputFormat::Human => Kind::Human {
+            color: !to_file && use_color(args.color, false),
+            width: terminal_width(),
+        },
+        OutputFormat::Json => Kind::Json,
+        OutputFormat::Jsonl => Kind::Jsonl,
+        OutputFormat::Sarif => Kind::Sarif,
+        OutputFormat::Github => Kind::Github,
+        OutputFormat::Html => Kind::Html,
+    };
+    // SARIF describes every default rule, not only those that fired.
+    let engine = (kind == Kind::Sarif)
+        .then(|| RuleSet::defaults().ok().and_then(|s| Engine::new(s).ok()))
+        .flatten();
+    let mut streamer = Streamer::new(kind, engine.as_ref());
+    let mut sink = match Sink::open(args.output.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Unreadable files are also named on stderr, after the report, so a JSON report on stdout
+    // stays machine-readable.
+    let mut unreadable: Vec<String> = Vec::new();
+    // The report starts with the first file: a broken pack or config stops the run before any
+    // file, and then nothing but the error is printed.
+    let mut started = false;
+    let ran = check::run_each(&opts, |f| {
+        if !started {
+            started = true;
+            sink.write(&streamer.start())?;
         }
-        OutputFormat::Github => report::github::report(files),
-        OutputFormat::Html => report::html::report(files),
-    };
-    let write = match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => write_stdout(text.as_bytes()),
-    };
+        if let Some(e) = &f.error {
+            unreadable.push(format!("error: {}: {e}", f.path));
+        }
+        let text = streamer.file(f);
+        sink.write(&text)
+    });
+    if let Err(e) = ran {
+        sink.abandon();
+        print_error(&e);
+        return EXIT_ERROR;
+    }
+    if !started {
+        let _ = sink.write(&streamer.start());
+    }
+    let _ = sink.write(&streamer.finish());
+    let write = sink.close();
     if write != EXIT_OK {
         return write;
     }
-    // Errors go to stderr too, so a JSON report on stdout stays machine-readable.
     if args.format != OutputFormat::Human || to_file {
-        for f in files.iter().filter(|f| f.error.is_some()) {
-            eprintln!("error: {}: {}", f.path, f.error.as_deref().unwrap_or(""));
+        for line in &unreadable {
+            eprintln!("{line}");
         }
     }
-    exit_code(files, args.fail_on)
+    exit_code_of(streamer.tally(), args.fail_on)
 }
 
-/// 2 when a file could not be read, else 1 when a finding reaches `--fail-on`, else 0.
-pub fn exit_code(files: &[FileReport], fail_on: FailOn) -> u8 {
-    if files.iter().any(|f| f.error.is_some()) {
-        return EXIT_ERROR;
+/// Where a streamed report goes: standard output, or a temporary file beside `--output` that
+/// replaces it only once the report is complete (an interrupted run leaves the old one).
+enum Sink {
+    Stdout {
+        out: std::io::StdoutLock<'static>,
+        failed: Option<std::io::Error>,
+    },
+    File {
+        tmp: std::path::PathBuf,
+        path: std::path::PathBuf,
+        out: std::io::BufWriter<std::fs::File>,
+        failed: Option<std::io::Error>,
+    },
+}
+
+impl Sink {
+    fn open(output: Option<&std::path::Path>) -> Result<Sink, u8> {
+        let Some(path) = output else {
+            return Ok(Sink::Stdout {
+                out: std::io::stdout().lock(),
+                failed: None,
+            });
+        };
+        let tmp = temp_beside(path);
+        match std::fs::File::create(&tmp) {
+            Ok(f) => Ok(Sink::File {
+                tmp,
+                path: path.to_path_buf(),
+                out: std::io::BufWriter::new(f),
+                failed: None,
+            }),
+            Err(e) => {
+                eprintln!("error: --output {}: {e}", path.display());
+                Err(EXIT_ERROR)
+            }
+        }
     }
-    let threshold = match fail_on {
-        FailOn::Never => return EXIT_OK,
-        FailOn::Info => Severity::Info,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Error => Severity::Error,
-    };
-    if files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| d.severity >= threshold)
-    {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
+
+    /// Write one piece; `Break` once writing has failed (a closed pipe, a full disk).
+    fn write(&mut self, text: &str) -> ControlFlow<()> {
+        let (out, failed): (&mut dyn Write, _) = match self {
+            Sink::Stdout { out, failed } => (out, failed),
+            Sink::File { out, failed, .. } => (out, failed),
+        };
+        if failed.is_some() {
+            return ControlFlow::Break(());
+        }
+        match out.write_all(text.as_bytes()) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                *failed = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// Drop a half-written temporary file.
+    fn abandon(self) {
+        if let Sink::File { tmp, out, .. } = self {
+            drop(out);
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Flush, and move a finished file into place.
+    fn close(self) -> u8 {
+        match self {
+            Sink::Stdout { mut out, failed } => {
+                match failed.map_or_else(|| out.flush(), Err) {
+                    Ok(()) => EXIT_OK,
+                    // The reader has gone (`| head`): not an error of ours.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+                    Err(e) => {
+                        eprintln!("error: writing output: {e}");
+                        EXIT_ERROR
+                    }
+                }
+            }
+            Sink::File {
+                tmp,
+                path,
+                out,
+                failed,
+            } => {
+                let done = match failed {
+                    Some(e) => Err(e),
+                    None => out
+                        .into_inner()
+                        .map_err(|e| e.into_error())
+                        .and_then(|f| f.sync_all())
+                        .and_then(|_| std::fs::rename(&tmp, &path)),
+                };
+                match done {
+                    Ok(()) => EXIT_OK,
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&tmp);
+                        eprintln!("error: --output {}: {e}", path.display());
+                        EXIT_ERROR
+                    }
+                }
+            }
+        }
     }
 }
 
-/// Write a whole file or nothing: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> u8 {
+fn temp_beside(path: &std::path::Path) -> std::path::PathBuf {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -393,16 +497,26 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> u8 {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.dramalint-{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            eprintln!("error: --output {}: {e}", path.display());
-            EXIT_ERROR
-        }
+    dir.join(format!(".{name}.dramalint-{}.tmp", std::process::id()))
+}
+
+/// 2 when a file could not be read, else 1 when a finding reaches `--fail-on`, else 0.
+pub fn exit_code(files: &[FileReport], fail_on: FailOn) -> u8 {
+    exit_code_of(&Tally::of(files), fail_on)
+}
+
+/// [`exit_code`] from a run's totals.
+pub fn exit_code_of(t: &Tally, fail_on: FailOn) -> u8 {
+    if t.errors > 0 {
+        return EXIT_ERROR;
     }
+    let reached = match fail_on {
+        FailOn::Never => return EXIT_OK,
+        FailOn::Info => t.diagnostics,
+        FailOn::Warning => t.severity(Severity::Error) + t.severity(Severity::Warning),
+        FailOn::Error => t.severity(Severity::Error),
+    };
+    if reached > 0 { EXIT_FINDINGS } else { EXIT_OK }
 }
 
 fn load_rules(packs: &PackArgs) -> Result<RuleSet, Box<crate::rules::PackError>> {

@@ -348,3 +348,36 @@ fn rules_keywords_prints_each_literal_once() {
     assert_eq!(distinct.len(), words.len());
     assert!(words.iter().all(|w| !w.trim().is_empty()));
 }
+
+#[test]
+fn reports_stream_in_path_order_across_chunks() {
+    // More files than one parallel chunk (256), a finding near the end, and an unreadable
+    // path whose name sorts among them: one report, sorted, with totals over every file.
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let text = if i == 290 { SLAP } else { CLEAN };
+        std::fs::write(d.path().join(format!("s{i:03}.txt")), text).unwrap();
+    }
+    let (code, out, err) = run(
+        d.path(),
+        &["check", "s150.missing", ".", "--format", "json", "-j", "2"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("s150.missing"), "{err}");
+    let r = json(&out);
+    let paths: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 301);
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths[150], "s150.missing");
+    assert_eq!(r["summary"]["files"], 301);
+    assert_eq!(r["summary"]["errors"], 1);
+    assert_eq!(r["summary"]["by_prohibition"]["extremity"], 1);
+    assert_eq!(rules_of(&r, "s290.txt"), vec!["zh.extremity.slap"]);
+}

@@ -1,6 +1,7 @@
 //! The human report: miette's graphical rendering, one block per diagnostic, the offending
 //! words underlined (wide characters included), then a summary line.
 
+use super::Tally;
 use crate::check::{Diagnostic, FileReport};
 use crate::rules::Severity;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
@@ -95,20 +96,25 @@ impl miette::Diagnostic for Rendered<'_> {
 
 /// Render every file's diagnostics and errors. `color` chooses the theme; `width` wraps.
 pub fn render(files: &[FileReport], color: bool, width: usize) -> String {
+    let handler = handler(color, width);
+    let mut out = String::new();
+    for f in files {
+        out.push_str(&render_file(f, &handler));
+    }
+    out.push_str(&summary(&Tally::of(files)));
+    out
+}
+
+/// The miette renderer every file's block goes through.
+pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(width)
-        .with_links(false);
-    let mut out = String::new();
-    for f in files {
-        out.push_str(&render_file(f, &handler));
-    }
-    out.push_str(&summary(files));
-    out
+        .with_links(false)
 }
 
 /// One file's block: written in one piece so parallel output never interleaves.
@@ -144,19 +150,13 @@ pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
 }
 
 /// `3 problems (2 errors, 1 warning) in 2 of 5 files; 1 file could not be read`.
-pub fn summary(files: &[FileReport]) -> String {
-    let n: usize = files.iter().map(|f| f.diagnostics.len()).sum();
-    let count = |s: Severity| {
-        files
-            .iter()
-            .flat_map(|f| &f.diagnostics)
-            .filter(|d| d.severity == s)
-            .count()
-    };
-    let with = files.iter().filter(|f| !f.diagnostics.is_empty()).count();
-    let errs = files.iter().filter(|f| f.error.is_some()).count();
+pub fn summary(t: &Tally) -> String {
+    let n = t.diagnostics;
+    let count = |s: Severity| t.severity(s);
+    let with = t.with_findings;
+    let errs = t.errors;
     // Files that could not be read are counted apart, not among the linted ones.
-    let read = files.len() - errs;
+    let read = t.files - errs;
     let mut s = if n == 0 {
         format!("no problems found in {read} file{}", plural(read))
     } else {

@@ -1,9 +1,9 @@
 //! The JSON and JSON Lines reports (DESIGN.md contract).
 
+use super::Tally;
 use crate::check::{Diagnostic, FileReport};
 use crate::rules::{Prohibition, Severity};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 pub fn diagnostic(d: &Diagnostic) -> Value {
     json!({
@@ -36,60 +36,57 @@ pub fn file(f: &FileReport) -> Value {
     })
 }
 
-pub fn summary(files: &[FileReport]) -> Value {
-    let mut by_p: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_s: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in files.iter().flat_map(|f| &f.diagnostics) {
-        if let Some(p) = d.prohibition {
-            *by_p.entry(p.id()).or_default() += 1;
-        }
-        *by_s.entry(d.severity.as_str()).or_default() += 1;
-    }
+pub fn summary(t: &Tally) -> Value {
     // Every prohibition and severity is listed, zeros included, so dashboards need no defaults.
     let by_prohibition: serde_json::Map<String, Value> = Prohibition::ALL
         .iter()
-        .map(|p| {
-            (
-                p.id().to_string(),
-                json!(by_p.get(p.id()).copied().unwrap_or(0)),
-            )
-        })
+        .zip(t.by_prohibition)
+        .map(|(p, n)| (p.id().to_string(), json!(n)))
         .collect();
     let by_severity: serde_json::Map<String, Value> =
         [Severity::Error, Severity::Warning, Severity::Info]
             .iter()
-            .map(|s| {
-                (
-                    s.as_str().to_string(),
-                    json!(by_s.get(s.as_str()).copied().unwrap_or(0)),
-                )
-            })
+            .map(|&s| (s.as_str().to_string(), json!(t.severity(s))))
             .collect();
     json!({
-        "files": files.len(),
-        "scenes": files.iter().map(|f| f.scenes).sum::<usize>(),
-        "diagnostics": files.iter().map(|f| f.diagnostics.len()).sum::<usize>(),
-        "errors": files.iter().filter(|f| f.error.is_some()).count(),
+        "files": t.files,
+        "scenes": t.scenes,
+        "diagnostics": t.diagnostics,
+        "errors": t.errors,
         "by_prohibition": by_prohibition,
         "by_severity": by_severity,
     })
 }
 
-/// The whole report, pretty-printed. Built file by file, so memory holds one file's JSON tree
-/// at a time, not the whole corpus's.
+/// The whole report, pretty-printed: the streamed pieces joined.
 pub fn report(files: &[FileReport]) -> String {
-    let mut s = String::from("{\n  \"version\": 1,\n  \"files\": [");
+    let mut s = String::from(HEAD);
     for (i, f) in files.iter().enumerate() {
-        s.push_str(if i == 0 { "\n" } else { ",\n" });
-        indent_into(
-            &mut s,
-            &serde_json::to_string_pretty(&file(f)).unwrap_or_default(),
-            "    ",
-        );
+        s.push_str(&entry(f, i == 0));
     }
-    s.push_str(if files.is_empty() { "],\n" } else { "\n  ],\n" });
+    s.push_str(&tail(&Tally::of(files)));
+    s
+}
+
+/// What a pretty report starts with.
+pub const HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
+
+/// One file's entry in the pretty report, with the separator before it.
+pub fn entry(f: &FileReport, first: bool) -> String {
+    let mut s = String::from(if first { "\n" } else { ",\n" });
+    indent_into(
+        &mut s,
+        &serde_json::to_string_pretty(&file(f)).unwrap_or_default(),
+        "    ",
+    );
+    s
+}
+
+/// The end of the pretty report: closes the file list, then the summary.
+pub fn tail(t: &Tally) -> String {
+    let mut s = String::from(if t.files == 0 { "],\n" } else { "\n  ],\n" });
     s.push_str("  \"summary\": ");
-    let summary = serde_json::to_string_pretty(&summary(files)).unwrap_or_default();
+    let summary = serde_json::to_string_pretty(&summary(t)).unwrap_or_default();
     let mut inner = String::new();
     indent_into(&mut inner, &summary, "  ");
     s.push_str(inner.trim_start());
@@ -113,7 +110,7 @@ pub fn lines(files: &[FileReport]) -> String {
     for f in files {
         s.push_str(&file_line(f));
     }
-    s.push_str(&summary_line(files));
+    s.push_str(&summary_line(&Tally::of(files)));
     s
 }
 
@@ -123,8 +120,8 @@ pub fn file_line(f: &FileReport) -> String {
     s
 }
 
-pub fn summary_line(files: &[FileReport]) -> String {
-    let mut s = serde_json::to_string(&json!({ "summary": summary(files) })).unwrap_or_default();
+pub fn summary_line(t: &Tally) -> String {
+    let mut s = serde_json::to_string(&json!({ "summary": summary(t) })).unwrap_or_default();
     s.push('\n');
     s
 }
