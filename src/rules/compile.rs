@@ -167,15 +167,18 @@ fn literal_set(
     Some(out)
 }
 
-/// How rarely a literal set is expected to fire: longer shortest literal first (capped, since
-/// beyond a few characters every literal is rare), then fewer literals.
+/// How rarely a literal set is expected to fire: longer shortest literal first (capped at
+/// two Chinese characters, since beyond that every literal is rare), then fewer literals
+/// (which also keeps the trigger automaton small and quick to build).
 fn selectivity(lits: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
     let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
-    (shortest.min(9), std::cmp::Reverse(lits.len()))
+    (shortest.min(6), std::cmp::Reverse(lits.len()))
 }
 
 /// Most literals a set may hold while it is being built (cross products grow fast).
 const NEEDED_LIMIT: usize = 256;
+/// Largest exact language a concatenation keeps as such.
+const EXACT_LIMIT: usize = 16;
 /// Largest character class expanded into one literal per character.
 const CLASS_LIMIT: usize = 16;
 
@@ -358,7 +361,12 @@ fn needed_literals(hir: &regex_syntax::hir::Hir) -> Needed {
                         None => return Needed::Contains(best),
                     }
                 }
-                return Needed::Exact(acc);
+                // A large exact language is worth less than one rare required part.
+                if acc.len() <= EXACT_LIMIT {
+                    return Needed::Exact(acc);
+                }
+                let whole = (!acc.iter().any(Vec::is_empty)).then_some(acc);
+                return Needed::Contains(better(best, whole));
             }
             Needed::Contains(best)
         }
