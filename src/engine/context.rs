@@ -266,8 +266,12 @@ pub struct Analysis<'a> {
     pub script: &'a Script,
     pub cast: &'a Cast,
     pub lang: Lang,
-    names: Option<AhoCorasick>,
+    /// The names automaton, built on first use: many files never need it.
+    names: std::cell::OnceCell<Option<AhoCorasick>>,
+    name_words: Vec<String>,
     name_owner: Vec<usize>,
+    /// Name or alias → the first character answering to it.
+    speakers: std::collections::HashMap<&'a str, usize>,
     /// Children present in each scene (by position in `script.scenes`).
     pub present: Vec<Vec<usize>>,
 }
@@ -284,20 +288,22 @@ impl<'a> Analysis<'a> {
                 }
             }
         }
-        let names = if words.is_empty() {
-            None
-        } else {
-            build_automaton(&words, MatchKind::LeftmostLongest).ok()
-        };
         let mut a = Analysis {
             script,
             cast,
             lang,
-            names,
+            names: std::cell::OnceCell::new(),
+            name_words: words,
             name_owner: owner,
+            speakers: speaker_index(cast),
             present: Vec::new(),
         };
-        a.present = script.scenes.iter().map(|s| a.scene_children(s)).collect();
+        let child_at = child_name_occurrences(script, cast);
+        a.present = script
+            .scenes
+            .iter()
+            .map(|s| a.scene_children(s, child_at.as_deref()))
+            .collect();
         a
     }
 
@@ -311,13 +317,12 @@ impl<'a> Analysis<'a> {
 
     fn speaker_idx(&self, el: &Element) -> Option<usize> {
         let sp = el.speaker.as_deref()?;
-        self.cast
-            .characters
-            .iter()
-            .position(|c| c.name == sp || c.aliases.iter().any(|a| a == sp))
+        self.speakers.get(sp).copied()
     }
 
-    fn scene_children(&self, scene: &Scene) -> Vec<usize> {
+    /// `child_at`: where any child's name occurs in the source (sorted by start); an element
+    /// holding none of them cannot mention a child by name, so its names are not scanned.
+    fn scene_children(&self, scene: &Scene, child_at: Option<&[(usize, usize)]>) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let add = |i: usize, out: &mut Vec<usize>| {
             if self.is_child(i) && !out.contains(&i) {
@@ -328,7 +333,7 @@ impl<'a> Analysis<'a> {
             if let Some(i) = self.speaker_idx(el) {
                 add(i, &mut out);
             }
-            if matches!(el.kind, ElementKind::Comment) {
+            if matches!(el.kind, ElementKind::Comment) || !holds_any(child_at, &el.text) {
                 continue;
             }
             for m in self.name_mentions(el.text.clone()) {
@@ -341,7 +346,14 @@ impl<'a> Analysis<'a> {
     }
 
     fn name_mentions(&self, range: Range<usize>) -> Vec<Mention> {
-        let Some(ac) = &self.names else {
+        let names = self.names.get_or_init(|| {
+            if self.name_words.is_empty() {
+                None
+            } else {
+                build_automaton(&self.name_words, MatchKind::LeftmostLongest).ok()
+            }
+        });
+        let Some(ac) = names else {
             return Vec::new();
         };
         let Some(text) = self.script.source.get(range.clone()) else {
@@ -791,6 +803,60 @@ impl<'a> Analysis<'a> {
             }
         }
     }
+}
+
+/// Each name and alias → the first character answering to it (as a search in cast order finds).
+fn speaker_index(cast: &Cast) -> std::collections::HashMap<&str, usize> {
+    let mut map = std::collections::HashMap::new();
+    for (i, c) in cast.characters.iter().enumerate() {
+        for n in std::iter::once(&c.name).chain(c.aliases.iter()) {
+            map.entry(n.as_str()).or_insert(i);
+        }
+    }
+    map
+}
+
+/// Every place a child's name or alias occurs in the source, ASCII case ignored as the names
+/// automaton does, as (start, end) sorted by start.
+/// None: unknown, scan every element.
+fn child_name_occurrences(script: &Script, cast: &Cast) -> Option<Vec<(usize, usize)>> {
+    let words: Vec<&str> = cast
+        .characters
+        .iter()
+        .filter(|c| c.child)
+        .flat_map(|c| std::iter::once(&c.name).chain(c.aliases.iter()))
+        .filter(|n| !n.trim().is_empty())
+        .map(String::as_str)
+        .collect();
+    if words.is_empty() {
+        return Some(Vec::new());
+    }
+    let Ok(ac) = aho_corasick::AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(&words)
+    else {
+        // Cannot happen for a handful of names; scanning every element is the safe fallback.
+        return None;
+    };
+    let mut out: Vec<(usize, usize)> = ac
+        .find_overlapping_iter(script.source.as_str())
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    out.sort_unstable();
+    Some(out)
+}
+
+/// Does some occurrence lie wholly inside `range`? (Always, when they are unknown.)
+fn holds_any(occurrences: Option<&[(usize, usize)]>, range: &Range<usize>) -> bool {
+    let Some(occurrences) = occurrences else {
+        return true;
+    };
+    let i = occurrences.partition_point(|&(s, _)| s < range.start);
+    occurrences[i..]
+        .iter()
+        .take_while(|&&(s, _)| s < range.end)
+        .any(|&(_, e)| e <= range.end)
 }
 
 /// Is a mention preceded only by a short lead-in in its clause (so it is the subject)?

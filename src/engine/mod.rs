@@ -38,7 +38,13 @@ pub struct Finding {
 /// text where one of its prefixes occurs (or on every text, when it has no usable prefix).
 #[derive(Default)]
 struct Triggers {
+    /// Quick to build (a one-file run pays for it), slower to scan.
     automaton: Option<AhoCorasick>,
+    /// The same words as a DFA, built once a run has scanned [`DFA_AFTER`] bytes: faster to
+    /// scan, but its build costs more than a small run's whole scan.
+    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
+    words: Vec<Vec<u8>>,
+    scanned: std::sync::atomic::AtomicUsize,
     /// Automaton pattern id → rules whose keyword it is.
     keyword_rules: Vec<Vec<usize>>,
     /// Automaton pattern id → (rule, pattern) it is a prefix of.
@@ -84,14 +90,43 @@ impl Triggers {
                 aho_corasick::AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                    .prefilter(false)
                     .build(&words)
                     .map_err(|e| e.to_string())?,
             );
         }
+        t.words = words;
         Ok(t)
     }
+
+    /// The automaton to scan `len` bytes with: the NFA until the run has scanned enough to
+    /// pay for the DFA. Both report the same matches in the same order.
+    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        use std::sync::atomic::Ordering;
+        if let Some(d) = self.dfa.get() {
+            return d.as_ref().or(self.automaton.as_ref());
+        }
+        let seen = self.scanned.fetch_add(len, Ordering::Relaxed) + len;
+        if seen < DFA_AFTER || self.words.is_empty() {
+            return self.automaton.as_ref();
+        }
+        self.dfa
+            .get_or_init(|| {
+                aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&self.words)
+                    .ok()
+            })
+            .as_ref()
+            .or(self.automaton.as_ref())
+    }
 }
+
+/// Bytes a run scans with the trigger NFA before it builds the DFA.
+const DFA_AFTER: usize = 2 << 20;
 
 /// Rules compiled for scanning.
 pub struct Engine {
@@ -187,7 +222,7 @@ impl Engine {
         let trig = self.triggers(an.lang);
         let mut hits: Vec<(usize, Range<usize>)> = Vec::new();
         let mut run: Vec<(usize, usize)> = trig.always.clone();
-        if let Some(ac) = &trig.automaton {
+        if let Some(ac) = trig.automaton(text.len()) {
             for m in ac.find_overlapping_iter(text) {
                 let id = m.pattern().as_usize();
                 run.extend_from_slice(&trig.prefix_of[id]);
@@ -542,14 +577,39 @@ fn context_shift(sc: &Scan, rule: &Rule, sp: usize, ep: Option<usize>, hit: &Ran
 }
 
 /// Chinese packs for text that is mostly Han characters, English packs otherwise.
+/// Reads the first 20 000 characters bytewise: a character starts at every byte that is not a
+/// UTF-8 continuation byte, and U+4E00..=U+9FFF is E4 B8 80..=E9 BF BF.
 pub fn detect_lang(text: &str) -> Lang {
     let mut han = 0usize;
     let mut latin = 0usize;
-    for c in text.chars().take(20_000) {
-        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-            han += 1;
-        } else if c.is_ascii_alphabetic() {
+    let mut chars = 0usize;
+    let b = text.as_bytes();
+    let is_han = |x: u8, next: u8| (0xE5..=0xE9).contains(&x) || (x == 0xE4 && next >= 0xB8);
+    // Whole blocks first (they vectorise), while a block cannot pass the last character.
+    let mut at = 0;
+    while at + 65 <= b.len() && chars + 64 <= 20_000 {
+        let block = &b[at..at + 64];
+        chars += block.iter().filter(|&&x| x & 0xC0 != 0x80).count();
+        latin += block.iter().filter(|x| x.is_ascii_alphabetic()).count();
+        han += block
+            .iter()
+            .zip(&b[at + 1..at + 65])
+            .filter(|&(&x, &n)| is_han(x, n))
+            .count();
+        at += 64;
+    }
+    for (i, &x) in b.iter().enumerate().skip(at) {
+        if x & 0xC0 == 0x80 {
+            continue;
+        }
+        if chars == 20_000 {
+            break;
+        }
+        chars += 1;
+        if x.is_ascii_alphabetic() {
             latin += 1;
+        } else if is_han(x, b.get(i + 1).copied().unwrap_or(0)) {
+            han += 1;
         }
     }
     if han * 3 >= latin { Lang::Zh } else { Lang::En }

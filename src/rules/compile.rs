@@ -120,15 +120,22 @@ impl LazyRegex {
             .ok()?;
         let pre = literal_set(&hir, ExtractKind::Prefix);
         let suf = literal_set(&hir, ExtractKind::Suffix);
-        let shortest = |v: &Option<Vec<Vec<u8>>>| {
-            v.as_ref()
-                .map_or(0, |l| l.iter().map(Vec::len).min().unwrap_or(0))
-        };
-        if shortest(&suf) > shortest(&pre) {
-            suf
-        } else {
-            pre
-        }
+        // Any factor every match must contain will do, not only a prefix or suffix: a
+        // class of digits or a lead byte of Chinese text makes a prefix that fires on every
+        // line, while the middle of the pattern often holds a rare word. Parsed as compiled
+        // (case-insensitive), so every casing a match can take is in the set.
+        let needed = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&self.source)
+            .ok()
+            .and_then(|h| needed_literals(&h).best())
+            // A one-byte literal (a digit, a letter) fires everywhere: not a filter.
+            .filter(|l| !l.is_empty() && l.len() <= 500 && l.iter().all(|x| x.len() >= 2));
+        [needed, suf, pre]
+            .into_iter()
+            .flatten()
+            .max_by_key(|l| selectivity(l))
     }
 }
 
@@ -158,6 +165,212 @@ fn literal_set(
         }
     }
     Some(out)
+}
+
+/// How rarely a literal set is expected to fire: longer shortest literal first (capped at
+/// two Chinese characters, since beyond that every literal is rare), then fewer literals
+/// (which also keeps the trigger automaton small and quick to build).
+fn selectivity(lits: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
+    (shortest.min(6), std::cmp::Reverse(lits.len()))
+}
+
+/// Most literals a set may hold while it is being built (cross products grow fast).
+const NEEDED_LIMIT: usize = 256;
+/// Largest exact language a concatenation keeps as such.
+const EXACT_LIMIT: usize = 16;
+/// Largest character class expanded into one literal per character.
+const CLASS_LIMIT: usize = 16;
+
+/// What a regex fragment says about the text it matches.
+enum Needed {
+    /// It matches exactly one of these strings (ASCII lowercased).
+    Exact(Vec<Vec<u8>>),
+    /// Every match contains one of these strings (None: nothing known).
+    Contains(Option<Vec<Vec<u8>>>),
+}
+
+impl Needed {
+    /// A set that every match contains, if any (a set holding "" says nothing).
+    fn best(self) -> Option<Vec<Vec<u8>>> {
+        let set = match self {
+            Needed::Exact(v) => Some(v),
+            Needed::Contains(v) => v,
+        }?;
+        (!set.iter().any(Vec::is_empty)).then_some(set)
+    }
+}
+
+fn push_unique(out: &mut Vec<Vec<u8>>, lit: Vec<u8>) {
+    if !out.contains(&lit) {
+        out.push(lit);
+    }
+}
+
+/// Every literal of `a` followed by every literal of `b`, unless that grows too large.
+fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len().saturating_mul(b.len()) > NEEDED_LIMIT {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            let mut l = x.clone();
+            l.extend_from_slice(y);
+            push_unique(&mut out, l);
+        }
+    }
+    Some(out)
+}
+
+/// The better of two optional sets.
+fn better(a: Option<Vec<Vec<u8>>>, b: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if selectivity(&b) > selectivity(&a) {
+            b
+        } else {
+            a
+        }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Literals one of which every match of `hir` contains: exact strings where the fragment is
+/// a small finite language, else the most selective set any required part gives.
+fn needed_literals(hir: &regex_syntax::hir::Hir) -> Needed {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Needed::Exact(vec![Vec::new()]),
+        HirKind::Literal(l) => Needed::Exact(vec![l.0.to_ascii_lowercase()]),
+        HirKind::Class(Class::Unicode(c)) => {
+            let n: usize = c
+                .ranges()
+                .iter()
+                .map(|r| (r.end() as usize).saturating_sub(r.start() as usize) + 1)
+                .sum();
+            if n == 0 || n > CLASS_LIMIT {
+                return Needed::Contains(None);
+            }
+            let mut out = Vec::new();
+            for ch in c.ranges().iter().flat_map(|r| r.start()..=r.end()) {
+                let mut buf = [0u8; 4];
+                push_unique(
+                    &mut out,
+                    ch.encode_utf8(&mut buf).as_bytes().to_ascii_lowercase(),
+                );
+            }
+            Needed::Exact(out)
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let n: usize = c
+                .ranges()
+                .iter()
+                .map(|r| usize::from(r.end() - r.start()) + 1)
+                .sum();
+            if n == 0 || n > CLASS_LIMIT {
+                return Needed::Contains(None);
+            }
+            let mut out = Vec::new();
+            for b in c.ranges().iter().flat_map(|r| r.start()..=r.end()) {
+                push_unique(&mut out, vec![b.to_ascii_lowercase()]);
+            }
+            Needed::Exact(out)
+        }
+        HirKind::Capture(c) => needed_literals(&c.sub),
+        HirKind::Repetition(r) => {
+            let sub = needed_literals(&r.sub);
+            match (r.min, r.max, sub) {
+                (0, Some(1), Needed::Exact(mut v)) => {
+                    push_unique(&mut v, Vec::new());
+                    Needed::Exact(v)
+                }
+                (0, _, _) => Needed::Contains(None),
+                (1, Some(1), sub) => sub,
+                // At least one copy of the fragment lies inside every match.
+                (_, _, sub) => Needed::Contains(sub.best()),
+            }
+        }
+        HirKind::Alternation(alts) => {
+            let parts: Vec<Needed> = alts.iter().map(needed_literals).collect();
+            if parts.iter().all(|p| matches!(p, Needed::Exact(_))) {
+                let mut out = Vec::new();
+                for p in parts {
+                    if let Needed::Exact(v) = p {
+                        for l in v {
+                            push_unique(&mut out, l);
+                        }
+                    }
+                }
+                if out.len() <= NEEDED_LIMIT {
+                    return Needed::Exact(out);
+                }
+                return Needed::Contains(None);
+            }
+            let mut out = Vec::new();
+            for p in parts {
+                let Some(v) = p.best() else {
+                    return Needed::Contains(None);
+                };
+                for l in v {
+                    push_unique(&mut out, l);
+                }
+            }
+            Needed::Contains((out.len() <= NEEDED_LIMIT).then_some(out))
+        }
+        HirKind::Concat(items) => {
+            let parts: Vec<Needed> = items.iter().map(needed_literals).collect();
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut whole_exact = true;
+            for (i, p) in parts.iter().enumerate() {
+                match p {
+                    Needed::Contains(c) => {
+                        whole_exact = false;
+                        if let Some(c) = c {
+                            best = better(best, Some(c.clone()));
+                        }
+                    }
+                    Needed::Exact(first) => {
+                        // Every run of exact parts starting here spells a required string.
+                        let mut acc = first.clone();
+                        if !acc.iter().any(Vec::is_empty) {
+                            best = better(best, Some(acc.clone()));
+                        }
+                        for q in &parts[i + 1..] {
+                            let Needed::Exact(next) = q else {
+                                break;
+                            };
+                            let Some(joined) = cross(&acc, next) else {
+                                break;
+                            };
+                            acc = joined;
+                            if !acc.iter().any(Vec::is_empty) {
+                                best = better(best, Some(acc.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if whole_exact {
+                let mut acc = vec![Vec::new()];
+                for p in &parts {
+                    let Needed::Exact(v) = p else {
+                        return Needed::Contains(best);
+                    };
+                    match cross(&acc, v) {
+                        Some(j) => acc = j,
+                        None => return Needed::Contains(best),
+                    }
+                }
+                // A large exact language is worth less than one rare required part.
+                if acc.len() <= EXACT_LIMIT {
+                    return Needed::Exact(acc);
+                }
+                let whole = (!acc.iter().any(Vec::is_empty)).then_some(acc);
+                return Needed::Contains(better(best, whole));
+            }
+            Needed::Contains(best)
+        }
+    }
 }
 
 /// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
