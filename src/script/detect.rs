@@ -84,11 +84,14 @@ pub fn detect_plain(text: &str) -> Format {
 /// ideographs are the three-byte sequences led by `E4 B8..` up to `E9 ..`.
 fn han_and_chars(b: &[u8]) -> (usize, usize) {
     let chars = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
-    let han = b.iter().filter(|&&x| (0xE5..=0xE9).contains(&x)).count()
-        + b.windows(2)
-            .filter(|w| w[0] == 0xE4 && w[1] >= 0xB8)
-            .count();
-    (han, chars)
+    let leads = b.iter().filter(|&&x| (0xE4..=0xE9).contains(&x)).count();
+    // `E4` also leads U+4000..U+4DFF (second byte below `B8`), rare: look only when present.
+    let below = if b.contains(&0xE4) {
+        b.windows(2).filter(|w| w[0] == 0xE4 && w[1] < 0xB8).count()
+    } else {
+        0
+    };
+    (leads - below, chars)
 }
 
 #[cfg(test)]
