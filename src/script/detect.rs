@@ -68,11 +68,8 @@ pub fn detect_plain(text: &str) -> Format {
         .take(400)
     {
         lines += 1;
-        let han = line
-            .chars()
-            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-            .count();
-        if han * 3 >= line.chars().count().max(1) || line.contains('：') {
+        let (han, chars) = han_and_chars(line.as_bytes());
+        if han * 3 >= chars.max(1) || line.contains('：') {
             han_lines += 1;
         }
     }
@@ -83,9 +80,39 @@ pub fn detect_plain(text: &str) -> Format {
     }
 }
 
+/// Characters in U+4E00..=U+9FFF and all characters of valid UTF-8, counted on bytes: those
+/// ideographs are the three-byte sequences led by `E4 B8..` up to `E9 ..`.
+fn han_and_chars(b: &[u8]) -> (usize, usize) {
+    let chars = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
+    let leads = b.iter().filter(|&&x| (0xE4..=0xE9).contains(&x)).count();
+    // `E4` also leads U+4000..U+4DFF (second byte below `B8`), rare: look only when present.
+    let below = if b.contains(&0xE4) {
+        b.windows(2).filter(|w| w[0] == 0xE4 && w[1] < 0xB8).count()
+    } else {
+        0
+    };
+    (leads - below, chars)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn han_count_on_bytes() {
+        for t in [
+            "",
+            "abc",
+            "一丁鿿㐀䷿𠀀小宝：你好",
+            "\u{4dff}\u{4e00}\u{9fff}\u{a000}",
+        ] {
+            let han = t
+                .chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count();
+            assert_eq!(han_and_chars(t.as_bytes()), (han, t.chars().count()), "{t}");
+        }
+    }
 
     #[test]
     fn by_extension_then_content() {

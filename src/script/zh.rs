@@ -70,9 +70,26 @@ fn can_start_heading(body: &str) -> bool {
     body.chars().next().is_some_and(|c| {
         c.is_ascii_digit()
             || ('０'..='９').contains(&c)
-            || "第场内外室".contains(c)
-            || TIMES.iter().any(|t| t.starts_with(c))
+            || matches!(c, '第' | '场' | '内' | '外' | '室')
+            || TIME_FIRSTS.contains(&c)
     })
+}
+
+/// First characters of [`TIMES`], so the per-line first-character test is a few compares.
+static TIME_FIRSTS: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(TIMES));
+
+/// The distinct first characters of a word list.
+fn first_chars(words: &[&str]) -> Vec<char> {
+    let mut out: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether some word of a list could equal or prefix `s`, judged by first characters only:
+/// a cheap reject before comparing `s` with every word.
+fn may_start_word(firsts: &[char], s: &str) -> bool {
+    s.chars().next().is_some_and(|c| firsts.contains(&c))
 }
 
 /// Whether a line (markers allowed) is an episode marker: `第1集`, `第一集：标题`, `【第1集】`,
@@ -124,11 +141,29 @@ fn trim_range(s: &str) -> (usize, usize) {
 
 /// Separators between heading fields.
 fn is_sep(c: char) -> bool {
-    is_ws(c) || "/／，,、-－—–|｜.．·:：".contains(c)
+    is_ws(c)
+        || matches!(
+            c,
+            '/' | '／'
+                | '，'
+                | ','
+                | '、'
+                | '-'
+                | '－'
+                | '—'
+                | '–'
+                | '|'
+                | '｜'
+                | '.'
+                | '．'
+                | '·'
+                | ':'
+                | '：'
+        )
 }
 
 fn trim_seps_end(s: &str) -> &str {
-    s.trim_end_matches(|c: char| is_sep(c) || "【[（(".contains(c))
+    s.trim_end_matches(|c: char| is_sep(c) || matches!(c, '【' | '[' | '（' | '('))
 }
 
 /// Strip Markdown heading `#`s and surrounding `**` from a line; returns the body's range.
@@ -259,10 +294,18 @@ fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
         "编剧", "导演", "出品", "出品方", "制片", "制片人", "监制", "剧名", "片名", "作者", "原著", "类型", "题材", "集数",
         "总集数", "时长", "单集时长", "版本", "日期", "主演", "统筹", "策划",
     ];
+    // Most labels are speaker names: reject them on the first character before comparing
+    // with every listed label.
+    static FIRSTS: LazyLock<Vec<char>> =
+        LazyLock::new(|| first_chars(&[CAST, NOTE, SYNOPSIS, TITLE].concat()));
     let label = label.trim();
     if label.ends_with("字幕") || label == "字幕卡" {
         Some(ElementKind::Subtitle)
-    } else if label.ends_with("备注") || NOTE.contains(&label) {
+    } else if label.ends_with("备注") {
+        Some(ElementKind::Note)
+    } else if !may_start_word(&FIRSTS, label) {
+        None
+    } else if NOTE.contains(&label) {
         Some(ElementKind::Note)
     } else if CAST.contains(&label) {
         Some(ElementKind::Cast)
@@ -293,10 +336,25 @@ fn opens_cast_block(label: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
-static CN_DIGITS: &str = "零〇一二两三四五六七八九";
-
 fn is_num_char(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c) || CN_DIGITS.contains(c) || "十百".contains(c)
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || matches!(
+            c,
+            '零' | '〇'
+                | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+        )
 }
 
 /// `12`, `１２`, `十二`, `二十三`, `一百零五` to a number string; `None` if it is not one.
@@ -367,13 +425,22 @@ fn episode(line: &str) -> Option<(usize, usize, usize)> {
     if body.len() > MAX_HEADING_BYTES {
         return None;
     }
+    // The pattern can only match from one of these characters (the body is trimmed, and
+    // `(?i:EP|episode)` folds only to `E`/`e`): skip the regex for every other line.
+    if !body
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '《' | '【' | '[' | '（' | '(' | '第' | 'E' | 'e'))
+    {
+        return None;
+    }
     let m = EPISODE.find(body)?;
     let rest = &body[m.end()..];
     let first = rest.chars().next();
     // `第1集里…` is prose; `第1集完` is an end marker.
     let ok = match first {
         None => true,
-        Some(c) => is_sep(c) || "【[（(《*".contains(c),
+        Some(c) => is_sep(c) || matches!(c, '【' | '[' | '（' | '(' | '《' | '*'),
     };
     if !ok || rest.trim_start_matches(is_sep).starts_with('完') {
         return None;
@@ -384,7 +451,31 @@ fn episode(line: &str) -> Option<(usize, usize, usize)> {
 /// `（本集完）`, `（完）`, `【第一集完】`, `——完——`, `未完待续`, and cut words such as `切至：`.
 fn is_end_or_cut(line: &str) -> bool {
     let core = line
-        .trim_matches(|c: char| is_ws(c) || "（()）【】[]—-－–~～。！!·…*".contains(c))
+        .trim_matches(|c: char| {
+            is_ws(c)
+                || matches!(
+                    c,
+                    '（' | '('
+                        | ')'
+                        | '）'
+                        | '【'
+                        | '】'
+                        | '['
+                        | ']'
+                        | '—'
+                        | '-'
+                        | '－'
+                        | '–'
+                        | '~'
+                        | '～'
+                        | '。'
+                        | '！'
+                        | '!'
+                        | '·'
+                        | '…'
+                        | '*'
+                )
+        })
         .trim_end_matches([':', '：']);
     if matches!(
         core,
@@ -435,6 +526,14 @@ const FLASH_END: &[&str] = &[
 /// Length of a flashback-start marker at the start of the line. Bare `闪回`/`回忆` (without
 /// brackets or colon) only counts as the whole line, so `回忆起往事…` stays prose.
 fn flash_start(t: &str) -> Option<usize> {
+    // Every marker starts with a bracket, `闪` or `回`.
+    if !t
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '【' | '[' | '（' | '(' | '闪' | '回'))
+    {
+        return None;
+    }
     let core = t.trim_end_matches(['。', '.']);
     if matches!(core, "闪回" | "回忆" | "闪回开始" | "回忆开始") {
         return Some(t.len());
@@ -450,6 +549,14 @@ fn flash_start(t: &str) -> Option<usize> {
 /// text; bare ones (`闪回结束`) must be the whole line, so prose ending in `回到现实` stays prose.
 fn flash_end(t: &str) -> Option<usize> {
     let core = t.trim_end_matches(['。', '.', '！']);
+    // Every marker ends with a bracket, `束` or `实`.
+    if !core
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '】' | ']' | '）' | ')' | '束' | '实'))
+    {
+        return None;
+    }
     FLASH_END
         .iter()
         .find(|m| core.ends_with(**m))
@@ -487,7 +594,7 @@ fn take_while(s: &str, f: impl Fn(char) -> bool) -> usize {
 fn boundary_ok(rest: &str) -> bool {
     rest.chars()
         .next()
-        .is_none_or(|c| is_sep(c) || "（(【[".contains(c))
+        .is_none_or(|c| is_sep(c) || matches!(c, '（' | '(' | '【' | '['))
 }
 
 /// Scene keyword right after a number (`1-1场景`, `3场`): its length.
@@ -547,7 +654,11 @@ fn lead(head: &str) -> Option<Lead> {
     // 1-1, 1-12, 2—3
     let mut end = digits;
     let mut dashed = false;
-    while let Some(c) = head[end..].chars().next().filter(|c| "-－—–".contains(*c)) {
+    while let Some(c) = head[end..]
+        .chars()
+        .next()
+        .filter(|c| matches!(*c, '-' | '－' | '—' | '–'))
+    {
         let more = take_while(&head[end + c.len_utf8()..], |c| {
             c.is_ascii_digit() || ('０'..='９').contains(&c)
         });
@@ -579,7 +690,7 @@ fn lead(head: &str) -> Option<Lead> {
     let number = if dashed {
         // `１－２` → `1-2`: the number is an identifier, written one way.
         let parts: Vec<String> = head[..end]
-            .split(|c: char| "-－—–".contains(c))
+            .split(['-', '－', '—', '–'])
             .map(|p| number_value(p).unwrap_or_default())
             .collect();
         Some(parts.join("-"))
@@ -606,7 +717,25 @@ struct Fields {
 
 /// Characters that mark a sentence, not a heading.
 fn has_sentence_punct(s: &str) -> bool {
-    s.contains(|c: char| "。！？!?；;…“”\"「」：:".contains(c))
+    s.contains(|c: char| {
+        matches!(
+            c,
+            '。' | '！'
+                | '？'
+                | '!'
+                | '?'
+                | '；'
+                | ';'
+                | '…'
+                | '“'
+                | '”'
+                | '"'
+                | '「'
+                | '」'
+                | '：'
+                | ':'
+        )
+    })
 }
 
 fn heading_fields(rest: &str) -> Option<Fields> {
@@ -755,7 +884,8 @@ fn split_cast(body: &str) -> (usize, Option<HeadCast>) {
     if at == 0 {
         return (body.len(), None);
     }
-    let list = body[list_start..].trim_end_matches(|c: char| is_ws(c) || "】]）)".contains(c));
+    let list = body[list_start..]
+        .trim_end_matches(|c: char| is_ws(c) || matches!(c, '】' | ']' | '）' | ')'));
     let (ls, le) = trim_range(list);
     (
         at,
@@ -775,6 +905,15 @@ struct Labelled<'a> {
     bracketed: bool,
 }
 
+/// The first `：` or `:` in `s`, found on bytes (`：` is `EF BC 9A`, and UTF-8 sequences never
+/// start inside another character).
+fn find_colon(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    b.iter()
+        .enumerate()
+        .position(|(i, &x)| x == b':' || (x == 0xEF && b[i..].starts_with("：".as_bytes())))
+}
+
 fn labelled(t: &str) -> Option<Labelled<'_>> {
     if let Some(open) = ['【', '[', '（', '(']
         .into_iter()
@@ -790,7 +929,7 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
         let inner_start = open.len_utf8();
         let inner = &t[inner_start..close];
         let after = close + close_char.len_utf8();
-        if let Some(colon) = inner.find(['：', ':']) {
+        if let Some(colon) = find_colon(inner) {
             let clen = inner[colon..].chars().next().map_or(1, char::len_utf8);
             let label = &inner[..colon];
             let cs = inner_start + colon + clen;
@@ -819,7 +958,7 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
             bracketed: true,
         });
     }
-    let colon = t.find(['：', ':'])?;
+    let colon = find_colon(t)?;
     // `字幕（黑底白字）：…`: the label is the word before the bracket.
     let label = t[..colon].split(['（', '(']).next().unwrap_or("");
     if label.chars().count() > 8 {
@@ -881,13 +1020,17 @@ fn valid_speaker(name: &str) -> bool {
     if name.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
         return false;
     }
-    if !name
-        .chars()
-        .all(|c| c.is_alphanumeric() || "·•・._'-".contains(c) || (ascii && c == ' '))
-    {
+    if !name.chars().all(|c| {
+        is_alnum(c) || matches!(c, '·' | '•' | '・' | '.' | '_' | '\'' | '-') || (ascii && c == ' ')
+    }) {
         return false;
     }
-    if NON_SPEAKERS.contains(&name) || NON_SPEAKER_PREFIXES.iter().any(|p| name.starts_with(p)) {
+    static FIRSTS: LazyLock<Vec<char>> =
+        LazyLock::new(|| first_chars(&[NON_SPEAKERS, NON_SPEAKER_PREFIXES].concat()));
+    if may_start_word(&FIRSTS, name)
+        && (NON_SPEAKERS.contains(&name)
+            || NON_SPEAKER_PREFIXES.iter().any(|p| name.starts_with(p)))
+    {
         return false;
     }
     // Prose with a colon: `他笑着说：`, `妈妈对小宝说：`.
@@ -896,6 +1039,12 @@ fn valid_speaker(name: &str) -> bool {
     }
     let ends_with_verb = name.ends_with(['说', '道', '问', '喊', '叫', '答', '吼', '骂', '笑']);
     !(n >= 3 && ends_with_verb)
+}
+
+/// `char::is_alphanumeric` with the common CJK block (all letters) answered without a table
+/// lookup.
+fn is_alnum(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
 }
 
 /// Split `小宝OS` / `小宝 VO` into name and extension.
@@ -958,13 +1107,15 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
     }
 
     let (base, mut extension) = split_name_extension(raw_name);
-    let speakers: Vec<String> = base
-        .split(['、', '&', '＆', '/', '／'])
-        .map(|s| s.trim_matches(is_ws).to_string())
-        .collect();
-    if speakers.iter().any(|s| !valid_speaker(s)) {
+    // Validate before allocating: most lines with a colon are not dialogue.
+    let names = || {
+        base.split(['、', '&', '＆', '/', '／'])
+            .map(|s| s.trim_matches(is_ws))
+    };
+    if !names().all(valid_speaker) {
         return None;
     }
+    let speakers: Vec<String> = names().map(str::to_string).collect();
 
     let mut parens = Vec::new();
     let mut note_paren = |inner: (usize, usize), ext: &mut Option<String>| {
@@ -1160,7 +1311,9 @@ impl<'a> Builder<'a> {
         self.flashback = false;
         // `第1集 1-1 日 内 客厅`: the scene starts on this line, the marker is its first element.
         let rest = &t[m..];
-        let skip = take_while(rest, |c| is_sep(c) || "【】[]（）()".contains(c));
+        let skip = take_while(rest, |c| {
+            is_sep(c) || matches!(c, '【' | '】' | '[' | ']' | '（' | '）' | '(' | ')')
+        });
         let (_, re) = trim_range(rest);
         if skip < re {
             let rt = &rest[skip..re];
@@ -1296,7 +1449,11 @@ impl<'a> Builder<'a> {
                 return next;
             }
         }
-        if let Some(c) = t.chars().next().filter(|c| "△▲▽▼◆◇".contains(*c)) {
+        if let Some(c) = t
+            .chars()
+            .next()
+            .filter(|c| matches!(*c, '△' | '▲' | '▽' | '▼' | '◆' | '◇'))
+        {
             let (s, e) = trim_range(&t[c.len_utf8()..]);
             let off = c.len_utf8();
             self.push_kind(ElementKind::Action, whole, at((off + s, off + e)));
@@ -1404,7 +1561,9 @@ impl<'a> Builder<'a> {
             || flash_start(t).is_some()
             || flash_end(t).is_some()
             || parse_heading(t).is_some()
-            || t.starts_with(|c: char| "△▲▽▼◆◇【[《".contains(c))
+            || t.starts_with(|c: char| {
+                matches!(c, '△' | '▲' | '▽' | '▼' | '◆' | '◇' | '【' | '[' | '《')
+            })
             || labelled(t).is_some_and(|l| label_kind(l.label, false).is_some())
             || parse_dialogue(t).is_some())
     }
@@ -1454,6 +1613,16 @@ mod tests {
     fn some(text: &str, n: &str, t: &str, s: &str, p: &str) -> Option<Parts> {
         let o = |x: &str| (!x.is_empty()).then(|| x.to_string());
         Some((text.to_string(), o(n), o(t), o(s), o(p)))
+    }
+
+    #[test]
+    fn fast_paths_agree() {
+        for c in '\u{4e00}'..='\u{9fff}' {
+            assert!(c.is_alphanumeric(), "{c}");
+        }
+        for t in ["", "a", "字幕：x", "a:b：c", "小宝（哭）：嗯", "：", "无"] {
+            assert_eq!(find_colon(t), t.find(['：', ':']), "{t}");
+        }
     }
 
     #[test]
