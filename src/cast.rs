@@ -161,6 +161,16 @@ static CAST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant pattern")
 });
 
+/// Where a cast list label (`人物：`, `Cast:`) ends. Every label starts, after spaces, with a
+/// list marker, `**` or the first character of a label word, so other lines skip the regex.
+fn cast_label_end(text: &str) -> Option<usize> {
+    let c = text.trim_start().chars().next()?;
+    if !matches!(c, '-' | '*' | '出' | '主' | '人' | '角' | '演' | 'c' | 'C') {
+        return None;
+    }
+    CAST_LABEL.find(text).map(|m| m.end())
+}
+
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
 static CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Z'’\-]*[A-Z]\.?(?: [A-Z][A-Z'’\-]*[A-Z]\.?)*").expect("constant pattern")
@@ -259,12 +269,10 @@ impl Inventory {
             let text = el.text(&script.source);
             let base = el.text.start;
             match el.kind {
-                ElementKind::Cast => {
-                    self.cast_list(text, base, CAST_LABEL.find(text).map_or(0, |m| m.end()))
-                }
+                ElementKind::Cast => self.cast_list(text, base, cast_label_end(text).unwrap_or(0)),
                 ElementKind::Title | ElementKind::Action | ElementKind::Synopsis => {
-                    if let Some(m) = CAST_LABEL.find(text) {
-                        self.cast_list(text, base, m.end());
+                    if let Some(end) = cast_label_end(text) {
+                        self.cast_list(text, base, end);
                     } else if el.kind == ElementKind::Action {
                         self.caps_names(text, base);
                         self.zh_first_ages(text, base);
@@ -674,6 +682,9 @@ impl Matcher {
 struct SourceHits {
     /// (start, end, pattern), in source order, non-overlapping.
     hits: Vec<(usize, usize, usize)>,
+    /// Where the last lookup started: elements come in source order, so the next one usually
+    /// starts at or after it.
+    cursor: std::cell::Cell<usize>,
 }
 
 impl SourceHits {
@@ -686,17 +697,24 @@ impl SourceHits {
                     .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
             );
         }
-        SourceHits { hits }
+        SourceHits {
+            hits,
+            cursor: std::cell::Cell::new(0),
+        }
     }
 
     /// The matches inside `range`, or None when one crosses its edges.
     fn within(&self, range: &Span) -> Option<&[(usize, usize, usize)]> {
         let h = &self.hits;
-        let i = h.partition_point(|x| x.1 <= range.start);
+        let i = self.first_ending_after(range.start);
         if h.get(i).is_some_and(|x| x.0 < range.start) {
             return None;
         }
-        let j = h.partition_point(|x| x.0 < range.end);
+        // Walk (not search) to the end: the caller visits every match in between anyway.
+        let mut j = i;
+        while j < h.len() && h[j].0 < range.end {
+            j += 1;
+        }
         if j <= i {
             return Some(&[]);
         }
@@ -704,6 +722,24 @@ impl SourceHits {
             return None;
         }
         Some(&h[i..j])
+    }
+
+    /// The index of the first match ending after `pos` (walking on from the last lookup when
+    /// `pos` is not before it; matches are sorted by end too, being non-overlapping).
+    fn first_ending_after(&self, pos: usize) -> usize {
+        let h = &self.hits;
+        let c = self.cursor.get().min(h.len());
+        let i = if c == 0 || h[c - 1].1 <= pos {
+            let mut i = c;
+            while i < h.len() && h[i].1 <= pos {
+                i += 1;
+            }
+            i
+        } else {
+            h.partition_point(|x| x.1 <= pos)
+        };
+        self.cursor.set(i);
+        i
     }
 
     /// Call `f(start, end, pattern)` (offsets relative to `text`, the source at `range`) for
@@ -856,13 +892,14 @@ struct Hits {
 }
 
 fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
+    let mut memo = SpeakerMemo::default();
     for scene in &script.scenes {
         let speakers: Vec<Option<usize>> = scene
             .elements
             .iter()
             .map(|e| {
                 (e.kind == ElementKind::Dialogue)
-                    .then(|| e.speaker.as_deref().and_then(|s| inv.lookup(s)))
+                    .then(|| e.speaker.as_deref().and_then(|s| memo.get(inv, s).0))
                     .flatten()
             })
             .collect();
@@ -892,7 +929,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             let dialogue = el.kind == ElementKind::Dialogue;
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
-            let label = el.speaker.as_deref().is_some_and(names::is_label);
+            let label = el.speaker.as_deref().is_some_and(|s| memo.get(inv, s).1);
             let field_age = if label {
                 ages::bare(text).or_else(|| ages::bio(text))
             } else if ages::is_age_field(text) {
@@ -966,6 +1003,31 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
                 recent.drain(..recent.len() - 16);
             }
         }
+    }
+}
+
+/// Speaker names repeat line after line: the last few lookups (character id, is a label).
+#[derive(Default)]
+struct SpeakerMemo<'a> {
+    recent: Vec<(&'a str, Option<usize>, bool)>,
+    next: usize,
+}
+
+impl<'a> SpeakerMemo<'a> {
+    const SIZE: usize = 8;
+
+    fn get(&mut self, inv: &Inventory, name: &'a str) -> (Option<usize>, bool) {
+        if let Some(&(_, id, label)) = self.recent.iter().find(|r| r.0 == name) {
+            return (id, label);
+        }
+        let (id, label) = (inv.lookup(name), names::is_label(name));
+        if self.recent.len() < Self::SIZE {
+            self.recent.push((name, id, label));
+        } else {
+            self.recent[self.next] = (name, id, label);
+            self.next = (self.next + 1) % Self::SIZE;
+        }
+        (id, label)
     }
 }
 

@@ -191,8 +191,16 @@ pub fn after_name(rest: &str) -> Option<Found> {
     if zh && let Some(f) = first_match(all(&ZH_AFTER, true), rest) {
         return Some(f);
     }
-    let en = c1 == Some('(') || c0 == ',' || c2.is_some_and(starts_en_number);
-    first_match(all(&EN_AFTER, en), rest)
+    // `years old` / `aged` / ` is 7` need those words (no other letters fold to these).
+    let worded = c2.is_some_and(starts_en_number);
+    let gates = [
+        c1 == Some('('),
+        c0 == ',',
+        worded && contains_ascii_ci(rest, "year"),
+        worded && contains_ascii_ci(rest, "age"),
+        c0.is_whitespace() && matches!(c1, Some('i' | 'I')),
+    ];
+    first_match(EN_AFTER.iter().zip(gates), rest)
 }
 
 /// An age phrase ending right where a name starts; `before` is the text up to the name.
@@ -318,6 +326,15 @@ mod tests {
         assert_eq!(self_stated("你是三岁小孩吗").map(|f| f.age), None);
         assert_eq!(self_stated("I'm only six!").map(|f| f.age), Some(6));
         assert_eq!(self_stated("I'm six minutes late").map(|f| f.age), None);
+    }
+
+    #[test]
+    fn gates_cover_every_pattern() {
+        // `zip` with the gate arrays must not drop a pattern.
+        assert_eq!(EN_AFTER.len(), 5);
+        assert_eq!(BEFORE_NAME.len(), 2);
+        assert_eq!(SELF.len(), 2);
+        assert_eq!(BIO.len(), 3);
     }
 
     #[test]
