@@ -118,7 +118,11 @@ pub fn build(script: &Script, overrides: &Overrides) -> Cast {
     for (id, age, span) in &inv.item_ages {
         acc.set_age(*id, *age, span.clone());
     }
-    scan(script, &inv, &matcher, &mut acc);
+    let hits = Hits {
+        names: SourceHits::new(matcher.ac.as_ref(), &script.source),
+        cues: SourceHits::new(Some(&LEXICON.ac), &script.source),
+    };
+    scan(script, &inv, &matcher, &hits, &mut acc);
     descriptor_cues(script, &inv, &mut acc);
     name_form_cues(&inv, &mut acc);
     title_prior(script, &mut acc);
@@ -157,6 +161,16 @@ static CAST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant pattern")
 });
 
+/// Where a cast list label (`人物：`, `Cast:`) ends. Every label starts, after spaces, with a
+/// list marker, `**` or the first character of a label word, so other lines skip the regex.
+fn cast_label_end(text: &str) -> Option<usize> {
+    let c = text.trim_start().chars().next()?;
+    if !matches!(c, '-' | '*' | '出' | '主' | '人' | '角' | '演' | 'c' | 'C') {
+        return None;
+    }
+    CAST_LABEL.find(text).map(|m| m.end())
+}
+
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
 static CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Z'’\-]*[A-Z]\.?(?: [A-Z][A-Z'’\-]*[A-Z]\.?)*").expect("constant pattern")
@@ -173,7 +187,7 @@ static ZH_PAREN_AGE: LazyLock<Regex> = LazyLock::new(|| {
 
 impl Inventory {
     fn lookup(&self, name: &str) -> Option<usize> {
-        self.index.get(&names::key(name)).copied()
+        self.index.get(names::key_cow(name).as_ref()).copied()
     }
 
     /// The character a name refers to: the same name, or a long/short form of one.
@@ -222,7 +236,12 @@ impl Inventory {
 
     fn add_alias(&mut self, id: usize, alias: &str) {
         let alias = alias.trim();
-        if alias.is_empty() || self.index.get(&names::key(alias)).is_some_and(|&o| o != id) {
+        if alias.is_empty()
+            || self
+                .index
+                .get(names::key_cow(alias).as_ref())
+                .is_some_and(|&o| o != id)
+        {
             return;
         }
         let d = &mut self.drafts[id];
@@ -250,12 +269,10 @@ impl Inventory {
             let text = el.text(&script.source);
             let base = el.text.start;
             match el.kind {
-                ElementKind::Cast => {
-                    self.cast_list(text, base, CAST_LABEL.find(text).map_or(0, |m| m.end()))
-                }
+                ElementKind::Cast => self.cast_list(text, base, cast_label_end(text).unwrap_or(0)),
                 ElementKind::Title | ElementKind::Action | ElementKind::Synopsis => {
-                    if let Some(m) = CAST_LABEL.find(text) {
-                        self.cast_list(text, base, m.end());
+                    if let Some(end) = cast_label_end(text) {
+                        self.cast_list(text, base, end);
                     } else if el.kind == ElementKind::Action {
                         self.caps_names(text, base);
                         self.zh_first_ages(text, base);
@@ -269,19 +286,29 @@ impl Inventory {
 
     /// Speakers, most frequent first, so the common form becomes the canonical name.
     fn collect_speakers(&mut self, script: &Script) {
-        let mut counts: HashMap<&str, (usize, Span)> = HashMap::new();
+        // Per distinct speaker: None when not a valid name (checked once, not per line).
+        let mut counts: HashMap<&str, Option<(usize, Span)>> = HashMap::new();
         for el in elements(script) {
             let Some(sp) = el.speaker.as_deref().map(str::trim) else {
                 continue;
             };
-            if el.kind != ElementKind::Dialogue || !names::valid_name(sp) {
+            if el.kind != ElementKind::Dialogue {
                 continue;
             }
-            let span = speaker_span(&script.source, el, sp);
-            counts.entry(sp).or_insert((0, span)).0 += 1;
+            match counts.get_mut(sp) {
+                Some(Some(entry)) => entry.0 += 1,
+                Some(None) => {}
+                None => {
+                    let entry =
+                        names::valid_name(sp).then(|| (1, speaker_span(&script.source, el, sp)));
+                    counts.insert(sp, entry);
+                }
+            }
         }
-        let mut list: Vec<(&str, usize, Span)> =
-            counts.into_iter().map(|(n, (c, s))| (n, c, s)).collect();
+        let mut list: Vec<(&str, usize, Span)> = counts
+            .into_iter()
+            .filter_map(|(n, e)| e.map(|(c, s)| (n, c, s)))
+            .collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.start.cmp(&b.2.start)));
         for (name, _, span) in list {
             self.add(name, span, true);
@@ -322,6 +349,10 @@ impl Inventory {
     /// CAPS names on first appearance in English action: `SOPHIE (5), in a white dress`,
     /// `ALEXANDER ASHFORD (36) turns`, `JESSICA, the receptionist,`, `LILY, 7, runs in`.
     fn caps_names(&mut self, text: &str, base: usize) {
+        // Every CAPS match starts with an ASCII capital.
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return;
+        }
         for m in CAPS.find_iter(text) {
             let raw = m.as_str();
             let name = trim_caps(raw);
@@ -373,6 +404,9 @@ impl Inventory {
 
     /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`.
     fn zh_first_ages(&mut self, text: &str, base: usize) {
+        if !text.contains('岁') {
+            return;
+        }
         for m in ZH_PAREN_AGE.find_iter(text) {
             let before = &text[..m.start()];
             let run_start = before
@@ -550,10 +584,20 @@ fn follows_determiner(before: &str) -> bool {
 fn speaker_span(source: &str, el: &Element, speaker: &str) -> Span {
     source
         .get(el.span.clone())
-        .and_then(|s| s.find(speaker))
+        .and_then(|s| find_from_start(s, speaker))
         .map_or(el.span.clone(), |i| {
             el.span.start + i..el.span.start + i + speaker.len()
         })
+}
+
+/// `haystack.find(needle)`, with the common case of a match at 0 (a cue line starting with the
+/// speaker's name) answered without building a searcher.
+fn find_from_start(haystack: &str, needle: &str) -> Option<usize> {
+    if haystack.starts_with(needle) {
+        Some(0)
+    } else {
+        haystack.find(needle)
+    }
 }
 
 fn elements(script: &Script) -> impl Iterator<Item = &Element> {
@@ -602,44 +646,151 @@ impl Matcher {
         Matcher { ac, ids, ascii }
     }
 
-    fn find(&self, text: &str) -> Vec<Mention> {
+    /// The names in an element's text, from the script-wide matches.
+    fn find(&self, hits: &SourceHits, range: &Span, text: &str) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let parens = paren_ranges(text);
         let mut out = Vec::new();
-        for m in ac.find_iter(text) {
-            let p = m.pattern().as_usize();
-            if self.ascii[p] && !word_bounded(text, m.start(), m.end()) {
-                continue;
+        hits.each(ac, range, text, |start, end, p| {
+            if self.ascii[p] && !word_bounded(text, start, end) {
+                return;
             }
-            let in_paren = parens
-                .iter()
-                .any(|r| r.start < m.start() && m.start() < r.end);
             out.push(Mention {
-                start: m.start(),
-                end: m.end(),
+                start,
+                end,
                 id: self.ids[p],
-                in_paren,
+                in_paren: false,
             });
+        });
+        // Brackets only matter when there is a mention to place.
+        if !out.is_empty() {
+            let parens = paren_ranges(text);
+            for x in &mut out {
+                x.in_paren = parens.iter().any(|r| r.start < x.start && x.start < r.end);
+            }
         }
         out
     }
 }
 
-/// Bracketed ranges `（…）`/`(…)` (unclosed ones run to the end).
-fn paren_ranges(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '（' | '(' if open.is_none() => open = Some(i),
-            '）' | ')' => {
-                if let Some(s) = open.take() {
-                    out.push(s..i + c.len_utf8());
+/// One automaton's matches over the whole source, handed out per element. An element gets
+/// exactly the matches a scan of its own text would find: the whole-source scan resumes at or
+/// before the element's start with no match in between, so (leftmost-longest being decided by
+/// start position, then length) its matches inside the element are the element's own. Only a
+/// match crossing the element's start or end can differ; then that element is scanned alone.
+struct SourceHits {
+    /// (start, end, pattern), in source order, non-overlapping.
+    hits: Vec<(usize, usize, usize)>,
+    /// Where the last lookup started: elements come in source order, so the next one usually
+    /// starts at or after it.
+    cursor: std::cell::Cell<usize>,
+}
+
+impl SourceHits {
+    fn new(ac: Option<&AhoCorasick>, source: &str) -> Self {
+        let mut hits = Vec::new();
+        if let Some(ac) = ac {
+            hits.reserve(source.len() / 32);
+            hits.extend(
+                ac.find_iter(source)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
+            );
+        }
+        SourceHits {
+            hits,
+            cursor: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The matches inside `range`, or None when one crosses its edges.
+    fn within(&self, range: &Span) -> Option<&[(usize, usize, usize)]> {
+        let h = &self.hits;
+        let i = self.first_ending_after(range.start);
+        if h.get(i).is_some_and(|x| x.0 < range.start) {
+            return None;
+        }
+        // Walk (not search) to the end: the caller visits every match in between anyway.
+        let mut j = i;
+        while j < h.len() && h[j].0 < range.end {
+            j += 1;
+        }
+        if j <= i {
+            return Some(&[]);
+        }
+        if h[j - 1].1 > range.end {
+            return None;
+        }
+        Some(&h[i..j])
+    }
+
+    /// The index of the first match ending after `pos` (walking on from the last lookup when
+    /// `pos` is not before it; matches are sorted by end too, being non-overlapping).
+    fn first_ending_after(&self, pos: usize) -> usize {
+        let h = &self.hits;
+        let c = self.cursor.get().min(h.len());
+        let i = if c == 0 || h[c - 1].1 <= pos {
+            let mut i = c;
+            while i < h.len() && h[i].1 <= pos {
+                i += 1;
+            }
+            i
+        } else {
+            h.partition_point(|x| x.1 <= pos)
+        };
+        self.cursor.set(i);
+        i
+    }
+
+    /// Call `f(start, end, pattern)` (offsets relative to `text`, the source at `range`) for
+    /// each match a leftmost scan of `text` alone finds.
+    fn each(
+        &self,
+        ac: &AhoCorasick,
+        range: &Span,
+        text: &str,
+        mut f: impl FnMut(usize, usize, usize),
+    ) {
+        let inside = (range.start <= range.end && range.end - range.start == text.len())
+            .then(|| self.within(range))
+            .flatten();
+        match inside {
+            Some(hs) => {
+                for &(s, e, p) in hs {
+                    f(s - range.start, e - range.start, p);
                 }
             }
-            _ => {}
+            None => {
+                for m in ac.find_iter(text) {
+                    f(m.start(), m.end(), m.pattern().as_usize());
+                }
+            }
+        }
+    }
+}
+
+/// Bracketed ranges `（…）`/`(…)` (unclosed ones run to the end).
+fn paren_ranges(text: &str) -> Vec<Span> {
+    // Bytes, not chars: `(`/`)` are ASCII and `（`/`）` are EF BC 88/89 (EF only ever leads a
+    // character), so this finds exactly the bracket characters.
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let b = text.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        let (is_open, is_close, len) = match c {
+            b'(' => (true, false, 1),
+            b')' => (false, true, 1),
+            0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
+                Some(0x88) => (true, false, 3),
+                Some(0x89) => (false, true, 3),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if is_open && open.is_none() {
+            open = Some(i);
+        } else if is_close && let Some(s) = open.take() {
+            out.push(s..i + len);
         }
     }
     if let Some(s) = open {
@@ -734,19 +885,26 @@ struct Ctx<'a> {
     dialogue: bool,
 }
 
-fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulator) {
+/// Script-wide matches of the name matcher and of the cue lexicon.
+struct Hits {
+    names: SourceHits,
+    cues: SourceHits,
+}
+
+fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
+    let mut memo = SpeakerMemo::default();
     for scene in &script.scenes {
         let speakers: Vec<Option<usize>> = scene
             .elements
             .iter()
             .map(|e| {
                 (e.kind == ElementKind::Dialogue)
-                    .then(|| e.speaker.as_deref().and_then(|s| inv.lookup(s)))
+                    .then(|| e.speaker.as_deref().and_then(|s| memo.get(inv, s).0))
                     .flatten()
             })
             .collect();
         let partners = partners(&scene.elements, &speakers);
-        let present = present(script, scene, matcher, &speakers);
+        let present = present(script, scene, matcher, &hits.names, &speakers);
         classroom(script, scene, &present, acc);
         let mut recent: Vec<usize> = Vec::new();
         let mut bio_subject: Option<usize> = None;
@@ -767,11 +925,11 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
             }
             let text = el.text(&script.source);
             let base = el.text.start;
-            let mentions = matcher.find(text);
+            let mentions = matcher.find(&hits.names, &el.text, text);
             let dialogue = el.kind == ElementKind::Dialogue;
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
-            let label = el.speaker.as_deref().is_some_and(names::is_label);
+            let label = el.speaker.as_deref().is_some_and(|s| memo.get(inv, s).1);
             let field_age = if label {
                 ages::bare(text).or_else(|| ages::bio(text))
             } else if ages::is_age_field(text) {
@@ -790,7 +948,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
                     .get(el.span.start..el.text.start.max(el.span.start))
                     .unwrap_or("");
                 if let Some(sp_name) = el.speaker.as_deref()
-                    && let Some(at) = cue.find(sp_name)
+                    && let Some(at) = find_from_start(cue, sp_name)
                     && let Some(f) = ages::after_name(&cue[at + sp_name.len()..])
                 {
                     let s0 = el.span.start + at + sp_name.len();
@@ -806,10 +964,12 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
                 {
                     acc.set_age(sp, age, el.span.start..el.text.start.max(el.span.start));
                 }
-                if let Some(f) = ages::bio(text).or_else(|| ages::self_stated(text)) {
+                let bio = ages::bio(text);
+                let is_bio = bio.is_some();
+                if let Some(f) = bio.or_else(|| ages::self_stated(text)) {
                     acc.set_age(sp, f.age, base + f.range.start..base + f.range.end);
                 }
-                if ages::bio(text).is_some() {
+                if is_bio {
                     // A bio line parsed as dialogue describes the speaker.
                     descriptor_text(text, base, sp, acc);
                 }
@@ -829,7 +989,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
                 recent: &recent,
                 dialogue,
             };
-            cue_hits(&ctx, base, acc);
+            cue_hits(&ctx, &hits.cues, &el.text, acc);
             if dialogue {
                 group_address(text, base, speaker, &present, acc);
             } else {
@@ -846,11 +1006,37 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, acc: &mut Accumulat
     }
 }
 
+/// Speaker names repeat line after line: the last few lookups (character id, is a label).
+#[derive(Default)]
+struct SpeakerMemo<'a> {
+    recent: Vec<(&'a str, Option<usize>, bool)>,
+    next: usize,
+}
+
+impl<'a> SpeakerMemo<'a> {
+    const SIZE: usize = 8;
+
+    fn get(&mut self, inv: &Inventory, name: &'a str) -> (Option<usize>, bool) {
+        if let Some(&(_, id, label)) = self.recent.iter().find(|r| r.0 == name) {
+            return (id, label);
+        }
+        let (id, label) = (inv.lookup(name), names::is_label(name));
+        if self.recent.len() < Self::SIZE {
+            self.recent.push((name, id, label));
+        } else {
+            self.recent[self.next] = (name, id, label);
+            self.next = (self.next + 1) % Self::SIZE;
+        }
+        (id, label)
+    }
+}
+
 /// Who is in a scene: its cast lists and its speakers.
 fn present(
     script: &Script,
     scene: &crate::script::Scene,
     matcher: &Matcher,
+    hits: &SourceHits,
     speakers: &[Option<usize>],
 ) -> Vec<usize> {
     let mut ids: Vec<usize> = speakers.iter().flatten().copied().collect();
@@ -859,7 +1045,8 @@ fn present(
         .iter()
         .filter(|e| e.kind == ElementKind::Cast)
     {
-        ids.extend(matcher.find(el.text(&script.source)).iter().map(|m| m.id));
+        let text = el.text(&script.source);
+        ids.extend(matcher.find(hits, &el.text, text).iter().map(|m| m.id));
     }
     ids.sort_unstable();
     ids.dedup();
@@ -1065,28 +1252,32 @@ fn first_line(source: &str) -> Option<Span> {
 // ---------------------------------------------------------------------------------------------
 // Linking cue hits to characters
 
-fn cue_hits(ctx: &Ctx<'_>, base: usize, acc: &mut Accumulator) {
+fn cue_hits(ctx: &Ctx<'_>, cues: &SourceHits, range: &Span, acc: &mut Accumulator) {
     let lex = &*LEXICON;
-    for m in lex.ac.find_iter(ctx.text) {
-        let p = m.pattern().as_usize();
-        if lex.ascii[p] && !word_bounded(ctx.text, m.start(), m.end()) {
-            continue;
+    let base = range.start;
+    cues.each(&lex.ac, range, ctx.text, |start, end, p| {
+        cue_hit(ctx, base, start, end, p, acc)
+    });
+}
+
+fn cue_hit(ctx: &Ctx<'_>, base: usize, start: usize, end: usize, p: usize, acc: &mut Accumulator) {
+    let lex = &*LEXICON;
+    {
+        if lex.ascii[p] && !word_bounded(ctx.text, start, end) {
+            return;
         }
         // A cue word inside a name (`小宝` contains `宝`) is the name, not a cue.
         if ctx
             .mentions
             .iter()
-            .any(|n| n.start <= m.start() && m.end() <= n.end)
+            .any(|n| n.start <= start && end <= n.end)
         {
-            continue;
+            return;
         }
         let e = lex.entries[p];
-        let word = &ctx.text[m.range()];
-        let span = base + m.start()..base + m.end();
-        let hit = Hit {
-            start: m.start(),
-            end: m.end(),
-        };
+        let word = &ctx.text[start..end];
+        let span = base + start..base + end;
+        let hit = Hit { start, end };
         let linked = match e.link {
             Link::Subject => subject(ctx, hit).map(|id| (id, e.cue, e.weight)),
             Link::Object => object(ctx, hit).map(|id| (id, e.cue, e.weight)),

@@ -123,9 +123,14 @@ fn number(caps: &regex::Captures<'_>) -> Option<u32> {
     parse_num(n).or_else(|| parse_en_word(n))
 }
 
-/// The first pattern that matches and is not a flashback age.
-fn first_match(res: &[Regex], text: &str) -> Option<Found> {
-    for r in res {
+/// The first pattern that matches and is not a flashback age. Each pattern comes with a gate:
+/// a cheap literal test that must hold for the pattern to match with a parseable number, so a
+/// pattern whose gate fails is skipped without running the regex (the result is the same).
+fn first_match<'r>(res: impl IntoIterator<Item = (&'r Regex, bool)>, text: &str) -> Option<Found> {
+    for (r, gate) in res {
+        if !gate {
+            continue;
+        }
         for caps in r.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             if flashback_tail(&text[m.end()..]) {
@@ -142,9 +147,60 @@ fn first_match(res: &[Regex], text: &str) -> Option<Found> {
     None
 }
 
+/// Every pattern of a list behind one gate.
+fn all(res: &[Regex], gate: bool) -> impl Iterator<Item = (&Regex, bool)> {
+    res.iter().map(move |r| (r, gate))
+}
+
+/// Whether `text` contains `word` ignoring ASCII case (`word` is lowercase ASCII).
+fn contains_ascii_ci(text: &str, word: &str) -> bool {
+    let w = word.as_bytes();
+    text.as_bytes()
+        .windows(w.len())
+        .any(|win| win.eq_ignore_ascii_case(w))
+}
+
+/// A digit an age's number group can be parsed from: ASCII or full-width. (`\d` matches every
+/// Unicode digit, but [`parse_num`] and [`parse_en_word`] read only these, and a number group
+/// made of English words starts with an ASCII letter.)
+fn starts_en_number(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
+}
+
 /// An age written right after a name; `rest` is the text from the end of the name.
+///
+/// Gates (why a pattern cannot match otherwise): the Chinese forms start with a bracket or
+/// a comma/colon after optional spaces, or with an adverb (`才`, `今年`, …), and contain `岁`;
+/// the English forms start with `(` after spaces, with `,`, or (after an optional comma and
+/// spaces) with a word or digit of the phrase (`is`, `who`, `a`, `aged`, `seven`, `7`).
 pub fn after_name(rest: &str) -> Option<Found> {
-    first_match(&ZH_AFTER, rest).or_else(|| first_match(&EN_AFTER, rest))
+    let c0 = rest.chars().next()?;
+    let c1 = rest.trim_start().chars().next();
+    let c2 = rest
+        .strip_prefix(',')
+        .unwrap_or(rest)
+        .trim_start()
+        .chars()
+        .next();
+    let zh = (matches!(c1, Some('（' | '(' | '，' | ',' | '：' | ':' | '、'))
+        || matches!(
+            c0,
+            '今' | '才' | '只' | '刚' | '已' | '都' | '快' | '满' | '还' | '不' | '也'
+        ))
+        && rest.contains('岁');
+    if zh && let Some(f) = first_match(all(&ZH_AFTER, true), rest) {
+        return Some(f);
+    }
+    // `years old` / `aged` / ` is 7` need those words (no other letters fold to these).
+    let worded = c2.is_some_and(starts_en_number);
+    let gates = [
+        c1 == Some('('),
+        c0 == ',',
+        worded && contains_ascii_ci(rest, "year"),
+        worded && contains_ascii_ci(rest, "age"),
+        c0.is_whitespace() && matches!(c1, Some('i' | 'I')),
+    ];
+    first_match(EN_AFTER.iter().zip(gates), rest)
 }
 
 /// An age phrase ending right where a name starts; `before` is the text up to the name.
@@ -155,7 +211,8 @@ pub fn before_name(before: &str) -> Option<Found> {
         start += 1;
     }
     let window = &before[start..];
-    let f = first_match(&BEFORE_NAME, window)?;
+    let gates = [window.contains('岁'), contains_ascii_ci(window, "old")];
+    let f = first_match(BEFORE_NAME.iter().zip(gates), window)?;
     // `小宝（6岁，林家的儿子）`: an age inside an open bracket belongs to the name before it.
     let head = &window[..f.range.start];
     let opens = head.matches(['（', '(']).count();
@@ -169,14 +226,22 @@ pub fn before_name(before: &str) -> Option<Found> {
     })
 }
 
-/// A speaker stating their own age.
+/// A speaker stating their own age (`我…岁` needs `岁`; `I'm`/`I am` needs those letters).
 pub fn self_stated(line: &str) -> Option<Found> {
-    first_match(&SELF, line)
+    let en = line.contains("I'm") || line.contains("I’m") || line.contains("I am");
+    let gates = [line.contains('岁'), en];
+    first_match(SELF.iter().zip(gates), line)
 }
 
-/// A bio line or `年龄：` field.
+/// A bio line or `年龄：` field (`岁`, a leading `年龄`/`年纪`, or a leading `age`).
 pub fn bio(line: &str) -> Option<Found> {
-    first_match(&BIO, line)
+    let c1 = line.trim_start().chars().next();
+    let gates = [
+        line.contains('岁'),
+        c1 == Some('年'),
+        matches!(c1, Some('a' | 'A')),
+    ];
+    first_match(BIO.iter().zip(gates), line)
 }
 
 static BARE: LazyLock<Regex> =
@@ -184,13 +249,17 @@ static BARE: LazyLock<Regex> =
 
 /// The value of an age field split off as its own line (`年龄` / `7`).
 pub fn bare(text: &str) -> Option<Found> {
-    first_match(std::slice::from_ref(&*BARE), text)
+    first_match([(&*BARE, true)], text)
 }
 
 /// Whether a line is a bio field giving only an age (`年龄：7`), for the last-named character.
 pub fn is_age_field(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("年龄") || t.starts_with("年纪") || t.to_ascii_lowercase().starts_with("age:")
+    t.starts_with("年龄")
+        || t.starts_with("年纪")
+        || t.as_bytes()
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"age:"))
 }
 
 #[cfg(test)]
@@ -257,6 +326,15 @@ mod tests {
         assert_eq!(self_stated("你是三岁小孩吗").map(|f| f.age), None);
         assert_eq!(self_stated("I'm only six!").map(|f| f.age), Some(6));
         assert_eq!(self_stated("I'm six minutes late").map(|f| f.age), None);
+    }
+
+    #[test]
+    fn gates_cover_every_pattern() {
+        // `zip` with the gate arrays must not drop a pattern.
+        assert_eq!(EN_AFTER.len(), 5);
+        assert_eq!(BEFORE_NAME.len(), 2);
+        assert_eq!(SELF.len(), 2);
+        assert_eq!(BIO.len(), 3);
     }
 
     #[test]

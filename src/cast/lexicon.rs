@@ -3,7 +3,7 @@
 //! leftmost-longest automaton, so compounds (`幼儿园老师`, `first-grade teacher`) win over the
 //! words they contain (`幼儿园`, `first-grade`).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::LazyLock;
 
 /// How a cue found in running text finds the character it is about.
@@ -607,6 +607,9 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let ac = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true)
+        // Built once per process and run over every script: a DFA searches several times
+        // faster than the NFA picked by default for this many patterns.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .expect("the lexicon is a constant list of short words");
     Lexicon {

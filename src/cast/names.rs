@@ -14,7 +14,19 @@ pub fn is_zh(name: &str) -> bool {
 
 /// Key for looking a name up: ASCII names ignore case (`ZOE` = `Zoe`).
 pub fn key(name: &str) -> String {
-    name.trim().to_uppercase()
+    key_cow(name).into_owned()
+}
+
+/// [`key`] without allocating when upper-casing changes nothing (Chinese names, CAPS names):
+/// ideographs, `·` and ASCII other than lowercase letters have no case mapping.
+pub fn key_cow(name: &str) -> std::borrow::Cow<'_, str> {
+    let t = name.trim();
+    let caseless = |c: char| (c.is_ascii() && !c.is_ascii_lowercase()) || is_cjk(c) || c == '·';
+    if t.chars().all(caseless) {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(t.to_uppercase())
+    }
 }
 
 /// `ZOE STERLING` → `Zoe Sterling`, `MS. GREEN` → `Ms. Green`, `O'BRIEN` → `O'Brien`.
@@ -37,64 +49,76 @@ pub fn title_case(name: &str) -> String {
     out
 }
 
+/// Speaker-like labels (see [`is_label`]).
+const LABELS: &[&str] = &[
+    "年龄",
+    "年纪",
+    "性别",
+    "身份",
+    "职业",
+    "简介",
+    "性格",
+    "外貌",
+    "人物",
+    "人物小传",
+    "人物介绍",
+    "备注",
+    "编剧",
+    "导演",
+    "出品",
+    "剧名",
+    "片名",
+    "类型",
+    "集数",
+    "时长",
+    "字幕",
+    "注",
+    "场景",
+    "地点",
+    "时间",
+    "提示",
+    "画面",
+    "镜头",
+    "特写",
+    "音效",
+    "背景",
+    "主题",
+    "梗概",
+    "故事梗概",
+    "角色",
+    "出场人物",
+    "出场",
+    "TITLE",
+    "CREDIT",
+    "AUTHOR",
+    "AUTHORS",
+    "SOURCE",
+    "NOTES",
+    "NOTE",
+    "DRAFT DATE",
+    "CONTACT",
+    "CAST",
+    "SUPER",
+    "INSERT",
+    "CHARACTERS",
+    "EPISODE",
+    "FORMAT",
+];
+
+/// The first character of every label in [`is_label`] (a unit test keeps them in step).
+const LABEL_FIRST: &str = "年性身职简外人备编导出剧片类集时字注场地提画镜特音背主梗故角TCASNDIEF";
+
 /// Speaker-like labels that are bio fields or title keys, not characters.
 pub fn is_label(name: &str) -> bool {
-    const LABELS: &[&str] = &[
-        "年龄",
-        "年纪",
-        "性别",
-        "身份",
-        "职业",
-        "简介",
-        "性格",
-        "外貌",
-        "人物",
-        "人物小传",
-        "人物介绍",
-        "备注",
-        "编剧",
-        "导演",
-        "出品",
-        "剧名",
-        "片名",
-        "类型",
-        "集数",
-        "时长",
-        "字幕",
-        "注",
-        "场景",
-        "地点",
-        "时间",
-        "提示",
-        "画面",
-        "镜头",
-        "特写",
-        "音效",
-        "背景",
-        "主题",
-        "梗概",
-        "故事梗概",
-        "角色",
-        "出场人物",
-        "出场",
-        "TITLE",
-        "CREDIT",
-        "AUTHOR",
-        "AUTHORS",
-        "SOURCE",
-        "NOTES",
-        "NOTE",
-        "DRAFT DATE",
-        "CONTACT",
-        "CAST",
-        "SUPER",
-        "INSERT",
-        "CHARACTERS",
-        "EPISODE",
-        "FORMAT",
-    ];
-    let k = key(name);
-    LABELS.contains(&k.as_str())
+    let k = key_cow(name);
+    // Most names share no first character with any label: skip the list for them.
+    let Some(first) = k.chars().next() else {
+        return false;
+    };
+    if !LABEL_FIRST.contains(first) {
+        return false;
+    }
+    LABELS.contains(&k.as_ref())
 }
 
 /// Whether a string can be a character's name.
@@ -591,6 +615,15 @@ mod tests {
         assert!(!same_person("小宝", "小宝妈妈"));
         assert!(!same_person("宝", "林宝"));
         assert!(!same_person("ZOE", "ZOEY"));
+    }
+
+    #[test]
+    fn label_first_chars() {
+        for l in LABELS {
+            assert!(is_label(l), "{l}");
+        }
+        assert!(!is_label("陆景深"));
+        assert!(!is_label("年轻人"));
     }
 
     #[test]
