@@ -120,7 +120,7 @@ pub fn build(script: &Script, overrides: &Overrides) -> Cast {
     }
     let hits = Hits {
         names: SourceHits::new(matcher.ac.as_ref(), &script.source),
-        cues: SourceHits::new(Some(&LEXICON.ac), &script.source),
+        cues: SourceHits::new(Some(LEXICON.ac.get(script.source.len())), &script.source),
     };
     scan(script, &inv, &matcher, &hits, &mut acc);
     descriptor_cues(script, &inv, &mut acc);
@@ -1170,6 +1170,7 @@ fn descriptor_text(text: &str, base: usize, id: usize, acc: &mut Accumulator) {
     let lex = &*LEXICON;
     let hits: Vec<_> = lex
         .ac
+        .any()
         .find_iter(text)
         .filter(|m| !lex.ascii[m.pattern().as_usize()] || word_bounded(text, m.start(), m.end()))
         .collect();
@@ -1255,7 +1256,7 @@ fn first_line(source: &str) -> Option<Span> {
 fn cue_hits(ctx: &Ctx<'_>, cues: &SourceHits, range: &Span, acc: &mut Accumulator) {
     let lex = &*LEXICON;
     let base = range.start;
-    cues.each(&lex.ac, range, ctx.text, |start, end, p| {
+    cues.each(lex.ac.any(), range, ctx.text, |start, end, p| {
         cue_hit(ctx, base, start, end, p, acc)
     });
 }

@@ -4,6 +4,7 @@
 //! into scenes, [`cast::build`] finds the children, the engine checks every scene against the
 //! compiled rule packs, and [`report`] renders at the edge.
 
+pub mod automaton;
 pub mod cast;
 pub mod check;
 pub mod cli;
