@@ -68,7 +68,7 @@ fn collect_regexes(pack: &serde_json::Value, out: &mut std::collections::BTreeSe
     }
 }
 
-/// The Rust source of `KNOWN_REGEXES`: each regex that parses, with its trigger literals,
+/// The Rust source of `KNOWN_REGEXES`: each regex that parses, with its literal sets,
 /// sorted (a BTreeSet of Strings sorts as `str::cmp`, which the lookup's binary search uses).
 /// One that does not parse is left out, so loading checks it and reports the error.
 fn known_table(regexes: &std::collections::BTreeSet<String>) -> String {
@@ -81,17 +81,27 @@ fn known_table(regexes: &std::collections::BTreeSet<String>) -> String {
         {
             continue;
         }
-        let lits = match literals::trigger_literals(re) {
+        let triggers = literals::trigger_literals(re);
+        let factors = literals::required_factors(re, triggers.as_deref());
+        let triggers = match triggers {
             None => "None".to_string(),
-            Some(set) => {
-                let items: Vec<String> = set.iter().map(|l| byte_literal(l)).collect();
-                format!("Some(&[{}])", items.join(", "))
-            }
+            Some(set) => format!("Some({})", set_literal(&set)),
         };
-        let _ = writeln!(s, "    ({re:?}, {lits}),");
+        let factors: Vec<String> = factors.iter().map(|f| set_literal(f)).collect();
+        let _ = writeln!(
+            s,
+            "    ({re:?}, super::Known {{ triggers: {triggers}, factors: &[{}] }}),",
+            factors.join(", ")
+        );
     }
     s.push_str("];\n");
     s
+}
+
+/// `&[b"...", ...]`.
+fn set_literal(set: &[Vec<u8>]) -> String {
+    let items: Vec<String> = set.iter().map(|l| byte_literal(l)).collect();
+    format!("&[{}]", items.join(", "))
 }
 
 /// `b"..."` with every byte escaped.

@@ -67,15 +67,23 @@ pub struct LazyRegex {
     /// The pattern as written in the pack.
     written: String,
     cell: std::sync::OnceLock<Option<Regex>>,
-    /// The trigger literals `build.rs` computed, for a pattern of an embedded pack.
+    /// The literal sets `build.rs` computed, for a pattern of an embedded pack.
     known: Option<Known>,
+    /// For any other pattern, its required parts, computed on first use.
+    factors: OnceLock<Vec<Vec<Vec<u8>>>>,
 }
 
-/// A trigger literal set as `build.rs` emits it (None: the pattern has none).
-type Known = Option<&'static [&'static [u8]]>;
+/// The literal sets of one embedded regex, as `build.rs` emits them.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    /// See [`literals::trigger_literals`] (None: the pattern has none).
+    triggers: Option<&'static [&'static [u8]]>,
+    /// See [`literals::required_factors`].
+    factors: &'static [&'static [&'static [u8]]],
+}
 
-/// Every regex of the embedded packs that parses, as compiled, with its trigger literals,
-/// sorted by pattern: `KNOWN_REGEXES: &[(&str, Known)]`.
+/// Every regex of the embedded packs that parses, as compiled, with its literal sets, sorted
+/// by pattern: `KNOWN_REGEXES: &[(&str, Known)]`.
 mod known {
     include!(concat!(env!("OUT_DIR"), "/known_regexes.rs"));
 }
@@ -101,6 +109,7 @@ impl Clone for LazyRegex {
             written: self.written.clone(),
             cell,
             known: self.known,
+            factors: self.factors.clone(),
         }
     }
 }
@@ -122,6 +131,28 @@ impl LazyRegex {
             .as_ref()
     }
 
+    /// The compiled regex to search `text` with, or None when it cannot match there (or
+    /// exceeds the size limit, as for [`LazyRegex::get`]). `text` is assumed to hold the
+    /// pattern's trigger (see [`LazyRegex::prefixes`]): each other required part of the pattern
+    /// is looked for first, which is much cheaper than compiling and running the regex.
+    pub fn get_for(&self, text: &str) -> Option<&Regex> {
+        let present = match self.known {
+            Some(k) => k
+                .factors
+                .iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+            None => self
+                .factors
+                .get_or_init(|| {
+                    let trigger = literals::trigger_literals(&self.source);
+                    literals::required_factors(&self.source, trigger.as_deref())
+                })
+                .iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+        };
+        if present { self.get() } else { None }
+    }
+
     /// The pattern as written in the pack.
     pub fn as_str(&self) -> &str {
         &self.written
@@ -135,10 +166,27 @@ impl LazyRegex {
     /// [`literals::trigger_literals`]: computed at build time for the embedded packs.
     pub fn prefixes(&self) -> Option<Vec<Vec<u8>>> {
         match self.known {
-            Some(set) => set.map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
+            Some(k) => k
+                .triggers
+                .map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
             None => literals::trigger_literals(&self.source),
         }
     }
+}
+
+/// Whether `text` contains `lit` (a lowercased literal), ignoring ASCII case.
+fn contains_literal(text: &str, lit: &[u8]) -> bool {
+    if !lit.iter().any(u8::is_ascii_alphabetic)
+        && let Ok(s) = std::str::from_utf8(lit)
+    {
+        return text.contains(s);
+    }
+    let Some(&first) = lit.first() else {
+        return true;
+    };
+    text.as_bytes()
+        .windows(lit.len())
+        .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(lit))
 }
 
 /// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
@@ -529,6 +577,7 @@ impl Ctx<'_> {
             written: pattern.to_string(),
             cell,
             known,
+            factors: OnceLock::new(),
         })
     }
 }
@@ -764,6 +813,70 @@ mod tests {
     }
 
     #[test]
+    fn build_time_required_parts_equal_run_time_ones() {
+        for re in default_regexes() {
+            let k = re.known.unwrap();
+            let trigger = literals::trigger_literals(&re.source);
+            let want = literals::required_factors(&re.source, trigger.as_deref());
+            let got: Vec<Vec<Vec<u8>>> = k
+                .factors
+                .iter()
+                .map(|set| set.iter().map(|l| l.to_vec()).collect())
+                .collect();
+            assert_eq!(got, want, "{}", re.source);
+        }
+    }
+
+    /// The required-part check may only skip texts the regex cannot match: try every default
+    /// pattern on every example of every rule, and on each line of them.
+    #[test]
+    fn required_parts_never_hide_a_match() {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for r in &set.rules {
+            for t in r.examples.invalid.iter().chain(&r.examples.valid) {
+                texts.push(t.clone());
+                texts.extend(t.lines().map(str::to_string));
+                texts.push(t.to_uppercase());
+            }
+        }
+        let mut skipped = 0;
+        for r in &set.rules {
+            for p in &r.patterns {
+                for t in &texts {
+                    let full = p.get().unwrap();
+                    match p.get_for(t) {
+                        Some(_) => {}
+                        None => {
+                            skipped += 1;
+                            assert!(!full.is_match(t), "{} hides a match in {t}", p.source);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(skipped > 0);
+    }
+
+    #[test]
+    fn required_parts_of_a_pattern() {
+        let f = literals::required_factors("(用|拿)[^。]{0,2}(刀|小刀)[^。]{0,6}(划|割)", None);
+        let sets: Vec<Vec<&str>> = f
+            .iter()
+            .map(|s| s.iter().map(|l| std::str::from_utf8(l).unwrap()).collect())
+            .collect();
+        assert_eq!(
+            sets,
+            vec![vec!["拿", "用"], vec!["刀", "小刀"], vec!["划", "割"]]
+        );
+        let f = literals::required_factors("slap(ped)? (him|her)", None);
+        assert!(f.iter().all(|s| !s.is_empty()));
+        assert!(contains_literal("He SLAPPED Her", b"slap"));
+        assert!(!contains_literal("He slapped", b"her"));
+        assert!(contains_literal("他用刀", "刀".as_bytes()));
+    }
+
+    #[test]
     fn folder_packs_compute_at_run_time() {
         let pack = OK.replace(
             "    keywords: [扇]\n",
@@ -781,6 +894,8 @@ mod tests {
         assert_eq!(p.prefixes(), Some(want));
         assert!(rules[0].unless.any_in("别 打"));
         assert!(rules[0].unless.any_in("不"));
+        assert!(p.get_for("他扇了他").is_some());
+        assert!(p.get_for("她扇了").is_none(), "`他` is required");
     }
 
     #[test]

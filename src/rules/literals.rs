@@ -293,3 +293,42 @@ fn needed_literals(hir: &regex_syntax::hir::Hir) -> Needed {
         }
     }
 }
+
+/// Largest required-part set worth checking before a pattern runs.
+const FACTOR_LIMIT: usize = 16;
+
+/// Literal sets such that every match of `source` contains a literal of EACH set (lowercased;
+/// compare ignoring ASCII case): the required parts of the pattern, apart from `trigger` (the
+/// set that made it run, so known present). A text lacking any one of them cannot match, so
+/// the pattern need not be compiled or run on it. Empty when nothing is known.
+pub fn required_factors(source: &str, trigger: Option<&[Vec<u8>]>) -> Vec<Vec<Vec<u8>>> {
+    // Parsed as compiled (case-insensitive), so every casing a match can take is in the sets.
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+    else {
+        return Vec::new();
+    };
+    let mut all = Vec::new();
+    factors(&hir, &mut all);
+    let mut out: Vec<Vec<Vec<u8>>> = Vec::new();
+    for set in all {
+        if set.len() <= FACTOR_LIMIT && Some(set.as_slice()) != trigger && !out.contains(&set) {
+            out.push(set);
+        }
+    }
+    out
+}
+
+/// Push the required parts of `hir`: each item of a concatenation is required, so are the
+/// parts of a group and of a fragment repeated at least once.
+fn factors(hir: &regex_syntax::hir::Hir, out: &mut Vec<Vec<Vec<u8>>>) {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Concat(items) => items.iter().for_each(|h| factors(h, out)),
+        HirKind::Capture(c) => factors(&c.sub, out),
+        HirKind::Repetition(r) if r.min >= 1 => factors(&r.sub, out),
+        _ => out.extend(needed_literals(hir).best()),
+    }
+}
