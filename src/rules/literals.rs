@@ -134,11 +134,17 @@ fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
         return None;
     }
     let mut out = Vec::with_capacity(a.len() * b.len());
+    // A set of what is already in `out`, so deduplicating a product of up to
+    // NEEDED_LIMIT literals is not quadratic; `out` keeps the first-seen order.
+    let mut seen = std::collections::HashSet::with_capacity(out.capacity());
     for x in a {
         for y in b {
-            let mut l = x.clone();
+            let mut l = Vec::with_capacity(x.len() + y.len());
+            l.extend_from_slice(x);
             l.extend_from_slice(y);
-            push_unique(&mut out, l);
+            if seen.insert(l.clone()) {
+                out.push(l);
+            }
         }
     }
     Some(out)
