@@ -239,7 +239,7 @@ impl Engine {
         run.sort_unstable();
         run.dedup();
         for (ri, pi) in run {
-            if let Some(re) = self.rules[ri].patterns[pi].get() {
+            if let Some(re) = self.rules[ri].patterns[pi].get_for(text) {
                 for m in re.find_iter(text) {
                     hits.push((ri, range.start + m.start()..range.start + m.end()));
                 }

@@ -1,11 +1,13 @@
 //! From YAML text to checked runtime rules. Every error points into the YAML: file, line, key.
 
+use super::literals;
+pub use super::literals::ascii_boundaries;
 use super::schema::*;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::{Regex, RegexBuilder};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Largest rule pack file read, so a pack from elsewhere cannot exhaust memory.
 pub const MAX_PACK_BYTES: usize = 16 << 20;
@@ -65,6 +67,35 @@ pub struct LazyRegex {
     /// The pattern as written in the pack.
     written: String,
     cell: std::sync::OnceLock<Option<Regex>>,
+    /// The literal sets `build.rs` computed, for a pattern of an embedded pack.
+    known: Option<Known>,
+    /// For any other pattern, its required parts, computed on first use.
+    factors: OnceLock<Vec<Vec<Vec<u8>>>>,
+}
+
+/// The literal sets of one embedded regex, as `build.rs` emits them.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    /// See [`literals::trigger_literals`] (None: the pattern has none).
+    triggers: Option<&'static [&'static [u8]]>,
+    /// See [`literals::required_factors`].
+    factors: &'static [&'static [&'static [u8]]],
+}
+
+/// Every regex of the embedded packs that parses, as compiled, with its literal sets, sorted
+/// by pattern: `KNOWN_REGEXES: &[(&str, Known)]`.
+mod known {
+    include!(concat!(env!("OUT_DIR"), "/known_regexes.rs"));
+}
+
+/// What `build.rs` found for an embedded pattern: None if it is not in the table (a pattern
+/// that does not parse, which must then be checked at load like any other).
+fn known(source: &str) -> Option<Known> {
+    let table = known::KNOWN_REGEXES;
+    table
+        .binary_search_by(|(s, _)| (*s).cmp(source))
+        .ok()
+        .map(|i| table[i].1)
 }
 
 impl Clone for LazyRegex {
@@ -77,6 +108,8 @@ impl Clone for LazyRegex {
             source: self.source.clone(),
             written: self.written.clone(),
             cell,
+            known: self.known,
+            factors: self.factors.clone(),
         }
     }
 }
@@ -98,6 +131,28 @@ impl LazyRegex {
             .as_ref()
     }
 
+    /// The compiled regex to search `text` with, or None when it cannot match there (or
+    /// exceeds the size limit, as for [`LazyRegex::get`]). `text` is assumed to hold the
+    /// pattern's trigger (see [`LazyRegex::prefixes`]): each other required part of the pattern
+    /// is looked for first, which is much cheaper than compiling and running the regex.
+    pub fn get_for(&self, text: &str) -> Option<&Regex> {
+        let present = match self.known {
+            Some(k) => k
+                .factors
+                .iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+            None => self
+                .factors
+                .get_or_init(|| {
+                    let trigger = literals::trigger_literals(&self.source);
+                    literals::required_factors(&self.source, trigger.as_deref())
+                })
+                .iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+        };
+        if present { self.get() } else { None }
+    }
+
     /// The pattern as written in the pack.
     pub fn as_str(&self) -> &str {
         &self.written
@@ -107,278 +162,45 @@ impl LazyRegex {
         self.get().is_some_and(|r| r.is_match(text))
     }
 
-    /// Literals one of which occurs in every match (lowercased): the pattern's prefixes or its
-    /// suffixes, whichever set has the longer shortest literal. None when neither is a short
-    /// finite set: then the pattern must run on every text.
+    /// Literals one of which occurs in every match (lowercased), see
+    /// [`literals::trigger_literals`]: computed at build time for the embedded packs.
     pub fn prefixes(&self) -> Option<Vec<Vec<u8>>> {
-        use regex_syntax::hir::literal::ExtractKind;
-        // Parsed case-sensitively: the keyword automaton ignores ASCII case anyway, and
-        // case-insensitive extraction explodes word alternations into every capitalisation.
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(&self.source)
-            .ok()?;
-        let pre = literal_set(&hir, ExtractKind::Prefix);
-        let suf = literal_set(&hir, ExtractKind::Suffix);
-        // Any factor every match must contain will do, not only a prefix or suffix: a
-        // class of digits or a lead byte of Chinese text makes a prefix that fires on every
-        // line, while the middle of the pattern often holds a rare word. Parsed as compiled
-        // (case-insensitive), so every casing a match can take is in the set.
-        let needed = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .build()
-            .parse(&self.source)
-            .ok()
-            .and_then(|h| needed_literals(&h).best())
-            // A one-byte literal (a digit, a letter) fires everywhere: not a filter.
-            .filter(|l| !l.is_empty() && l.len() <= 500 && l.iter().all(|x| x.len() >= 2));
-        [needed, suf, pre]
-            .into_iter()
-            .flatten()
-            .max_by_key(|l| selectivity(l))
+        match self.known {
+            Some(k) => k
+                .triggers
+                .map(|lits| lits.iter().map(|l| l.to_vec()).collect()),
+            None => literals::trigger_literals(&self.source),
+        }
     }
 }
 
-fn literal_set(
-    hir: &regex_syntax::hir::Hir,
-    kind: regex_syntax::hir::literal::ExtractKind,
-) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut seq = Extractor::new().kind(kind.clone()).extract(hir);
-    match kind {
-        ExtractKind::Suffix => seq.optimize_for_suffix_by_preference(),
-        _ => seq.optimize_for_prefix_by_preference(),
+/// Whether `text` contains `lit` (a lowercased literal), ignoring ASCII case.
+fn contains_literal(text: &str, lit: &[u8]) -> bool {
+    if !lit.iter().any(u8::is_ascii_alphabetic)
+        && let Ok(s) = std::str::from_utf8(lit)
+    {
+        return text.contains(s);
     }
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.len() > 500 {
-        return None;
-    }
-    let mut out: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
-    for l in lits {
-        let b = l.as_bytes().to_ascii_lowercase();
-        // A one-byte ASCII literal fires everywhere in English text: not a filter.
-        if b.is_empty() || (b.len() < 2 && b[0].is_ascii()) {
-            return None;
-        }
-        if !out.contains(&b) {
-            out.push(b);
-        }
-    }
-    Some(out)
-}
-
-/// How rarely a literal set is expected to fire: longer shortest literal first (capped at
-/// two Chinese characters, since beyond that every literal is rare), then fewer literals
-/// (which also keeps the trigger automaton small and quick to build).
-fn selectivity(lits: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
-    let shortest = lits.iter().map(Vec::len).min().unwrap_or(0);
-    (shortest.min(6), std::cmp::Reverse(lits.len()))
-}
-
-/// Most literals a set may hold while it is being built (cross products grow fast).
-const NEEDED_LIMIT: usize = 256;
-/// Largest exact language a concatenation keeps as such.
-const EXACT_LIMIT: usize = 16;
-/// Largest character class expanded into one literal per character.
-const CLASS_LIMIT: usize = 16;
-
-/// What a regex fragment says about the text it matches.
-enum Needed {
-    /// It matches exactly one of these strings (ASCII lowercased).
-    Exact(Vec<Vec<u8>>),
-    /// Every match contains one of these strings (None: nothing known).
-    Contains(Option<Vec<Vec<u8>>>),
-}
-
-impl Needed {
-    /// A set that every match contains, if any (a set holding "" says nothing).
-    fn best(self) -> Option<Vec<Vec<u8>>> {
-        let set = match self {
-            Needed::Exact(v) => Some(v),
-            Needed::Contains(v) => v,
-        }?;
-        (!set.iter().any(Vec::is_empty)).then_some(set)
-    }
-}
-
-fn push_unique(out: &mut Vec<Vec<u8>>, lit: Vec<u8>) {
-    if !out.contains(&lit) {
-        out.push(lit);
-    }
-}
-
-/// Every literal of `a` followed by every literal of `b`, unless that grows too large.
-fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
-    if a.len().saturating_mul(b.len()) > NEEDED_LIMIT {
-        return None;
-    }
-    let mut out = Vec::with_capacity(a.len() * b.len());
-    for x in a {
-        for y in b {
-            let mut l = x.clone();
-            l.extend_from_slice(y);
-            push_unique(&mut out, l);
-        }
-    }
-    Some(out)
-}
-
-/// The better of two optional sets.
-fn better(a: Option<Vec<Vec<u8>>>, b: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(if selectivity(&b) > selectivity(&a) {
-            b
-        } else {
-            a
-        }),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Literals one of which every match of `hir` contains: exact strings where the fragment is
-/// a small finite language, else the most selective set any required part gives.
-fn needed_literals(hir: &regex_syntax::hir::Hir) -> Needed {
-    use regex_syntax::hir::{Class, HirKind};
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Needed::Exact(vec![Vec::new()]),
-        HirKind::Literal(l) => Needed::Exact(vec![l.0.to_ascii_lowercase()]),
-        HirKind::Class(Class::Unicode(c)) => {
-            let n: usize = c
-                .ranges()
-                .iter()
-                .map(|r| (r.end() as usize).saturating_sub(r.start() as usize) + 1)
-                .sum();
-            if n == 0 || n > CLASS_LIMIT {
-                return Needed::Contains(None);
-            }
-            let mut out = Vec::new();
-            for ch in c.ranges().iter().flat_map(|r| r.start()..=r.end()) {
-                let mut buf = [0u8; 4];
-                push_unique(
-                    &mut out,
-                    ch.encode_utf8(&mut buf).as_bytes().to_ascii_lowercase(),
-                );
-            }
-            Needed::Exact(out)
-        }
-        HirKind::Class(Class::Bytes(c)) => {
-            let n: usize = c
-                .ranges()
-                .iter()
-                .map(|r| usize::from(r.end() - r.start()) + 1)
-                .sum();
-            if n == 0 || n > CLASS_LIMIT {
-                return Needed::Contains(None);
-            }
-            let mut out = Vec::new();
-            for b in c.ranges().iter().flat_map(|r| r.start()..=r.end()) {
-                push_unique(&mut out, vec![b.to_ascii_lowercase()]);
-            }
-            Needed::Exact(out)
-        }
-        HirKind::Capture(c) => needed_literals(&c.sub),
-        HirKind::Repetition(r) => {
-            let sub = needed_literals(&r.sub);
-            match (r.min, r.max, sub) {
-                (0, Some(1), Needed::Exact(mut v)) => {
-                    push_unique(&mut v, Vec::new());
-                    Needed::Exact(v)
-                }
-                (0, _, _) => Needed::Contains(None),
-                (1, Some(1), sub) => sub,
-                // At least one copy of the fragment lies inside every match.
-                (_, _, sub) => Needed::Contains(sub.best()),
-            }
-        }
-        HirKind::Alternation(alts) => {
-            let parts: Vec<Needed> = alts.iter().map(needed_literals).collect();
-            if parts.iter().all(|p| matches!(p, Needed::Exact(_))) {
-                let mut out = Vec::new();
-                for p in parts {
-                    if let Needed::Exact(v) = p {
-                        for l in v {
-                            push_unique(&mut out, l);
-                        }
-                    }
-                }
-                if out.len() <= NEEDED_LIMIT {
-                    return Needed::Exact(out);
-                }
-                return Needed::Contains(None);
-            }
-            let mut out = Vec::new();
-            for p in parts {
-                let Some(v) = p.best() else {
-                    return Needed::Contains(None);
-                };
-                for l in v {
-                    push_unique(&mut out, l);
-                }
-            }
-            Needed::Contains((out.len() <= NEEDED_LIMIT).then_some(out))
-        }
-        HirKind::Concat(items) => {
-            let parts: Vec<Needed> = items.iter().map(needed_literals).collect();
-            let mut best: Option<Vec<Vec<u8>>> = None;
-            let mut whole_exact = true;
-            for (i, p) in parts.iter().enumerate() {
-                match p {
-                    Needed::Contains(c) => {
-                        whole_exact = false;
-                        if let Some(c) = c {
-                            best = better(best, Some(c.clone()));
-                        }
-                    }
-                    Needed::Exact(first) => {
-                        // Every run of exact parts starting here spells a required string.
-                        let mut acc = first.clone();
-                        if !acc.iter().any(Vec::is_empty) {
-                            best = better(best, Some(acc.clone()));
-                        }
-                        for q in &parts[i + 1..] {
-                            let Needed::Exact(next) = q else {
-                                break;
-                            };
-                            let Some(joined) = cross(&acc, next) else {
-                                break;
-                            };
-                            acc = joined;
-                            if !acc.iter().any(Vec::is_empty) {
-                                best = better(best, Some(acc.clone()));
-                            }
-                        }
-                    }
-                }
-            }
-            if whole_exact {
-                let mut acc = vec![Vec::new()];
-                for p in &parts {
-                    let Needed::Exact(v) = p else {
-                        return Needed::Contains(best);
-                    };
-                    match cross(&acc, v) {
-                        Some(j) => acc = j,
-                        None => return Needed::Contains(best),
-                    }
-                }
-                // A large exact language is worth less than one rare required part.
-                if acc.len() <= EXACT_LIMIT {
-                    return Needed::Exact(acc);
-                }
-                let whole = (!acc.iter().any(Vec::is_empty)).then_some(acc);
-                return Needed::Contains(better(best, whole));
-            }
-            Needed::Contains(best)
-        }
-    }
+    let Some(&first) = lit.first() else {
+        return true;
+    };
+    text.as_bytes()
+        .windows(lit.len())
+        .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(lit))
 }
 
 /// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
 #[derive(Debug, Clone, Default)]
 pub struct Cues {
-    words: Option<AhoCorasick>,
-    /// The language's shared negators or disapproval cues, built once per process.
-    shared: Option<&'static (AhoCorasick, Vec<usize>)>,
+    /// The literal words, as written.
+    word_list: Vec<String>,
+    /// Their automaton, built on first use for the embedded packs (most rules are never
+    /// triggered in a small run), at load for packs from folders.
+    words: OnceLock<Option<AhoCorasick>>,
+    /// The language's shared negators or disapproval cues ...
+    extra: &'static [&'static str],
+    /// ... and their automaton, built once per process on first use.
+    shared: OnceLock<Option<&'static (AhoCorasick, Vec<usize>)>>,
     regexes: Vec<LazyRegex>,
     /// Length in characters of each word, for the "single character only when adjacent" rule.
     word_chars: Vec<usize>,
@@ -386,20 +208,30 @@ pub struct Cues {
 
 impl Cues {
     pub fn is_empty(&self) -> bool {
-        self.words.is_none() && self.regexes.is_empty() && self.shared.is_none()
+        self.word_list.is_empty() && self.regexes.is_empty() && self.extra.is_empty()
+    }
+
+    fn words(&self) -> Option<&AhoCorasick> {
+        self.words
+            .get_or_init(|| build_words(&self.word_list).ok().flatten())
+            .as_ref()
+    }
+
+    fn shared(&self) -> Option<&'static (AhoCorasick, Vec<usize>)> {
+        *self.shared.get_or_init(|| shared(self.extra))
     }
 
     /// Byte ranges of every cue in `text`.
     pub fn find_all(&self, text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        if let Some(ac) = &self.words {
+        if let Some(ac) = self.words() {
             for m in ac.find_overlapping_iter(text) {
                 if ascii_word_bounded(text, m.start(), m.end()) {
                     out.push((m.start(), m.end(), self.word_chars[m.pattern().as_usize()]));
                 }
             }
         }
-        if let Some((ac, chars)) = self.shared {
+        if let Some((ac, chars)) = self.shared() {
             for m in ac.find_overlapping_iter(text) {
                 if ascii_word_bounded(text, m.start(), m.end()) {
                     out.push((m.start(), m.end(), chars[m.pattern().as_usize()]));
@@ -415,14 +247,14 @@ impl Cues {
     }
 
     pub fn any_in(&self, text: &str) -> bool {
-        if let Some((ac, _)) = self.shared
+        if let Some((ac, _)) = self.shared()
             && ac
                 .find_overlapping_iter(text)
                 .any(|m| ascii_word_bounded(text, m.start(), m.end()))
         {
             return true;
         }
-        if let Some(ac) = &self.words
+        if let Some(ac) = self.words()
             && ac
                 .find_overlapping_iter(text)
                 .any(|m| ascii_word_bounded(text, m.start(), m.end()))
@@ -621,44 +453,28 @@ fn cues(
         }
     }
     let word_chars = words.iter().map(|w| w.chars().count()).collect();
-    let words =
-        if words.is_empty() {
-            None
-        } else {
-            Some(build_automaton(&words, MatchKind::Standard).map_err(|e| {
-                ctx.err(key, "", format!("cannot build the `{key}` automaton: {e}"))
-            })?)
-        };
+    let built = OnceLock::new();
+    if ctx.eager() {
+        let ac = build_words(&words)
+            .map_err(|e| ctx.err(key, "", format!("cannot build the `{key}` automaton: {e}")))?;
+        let _ = built.set(ac);
+    }
     Ok(Cues {
-        words,
-        shared: shared(extra),
+        word_list: words,
+        words: built,
+        extra,
+        shared: OnceLock::new(),
         regexes,
         word_chars,
     })
 }
 
-/// `\b` and `\B` as ASCII word boundaries. Unicode boundaries force the regex crate off its
-/// DFAs onto its slowest engine for any non-ASCII text (every Chinese script), and English
-/// rules mean English word edges anyway.
-pub fn ascii_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            Some(n) => {
-                out.push('\\');
-                out.push(n);
-            }
-            None => out.push('\\'),
-        }
+/// The automaton of a cue list's words (None for no words).
+fn build_words(words: &[String]) -> Result<Option<AhoCorasick>, aho_corasick::BuildError> {
+    if words.is_empty() {
+        return Ok(None);
     }
-    out
+    build_automaton(words, MatchKind::Standard).map(Some)
 }
 
 /// A small automaton over literal words (cue lists, names), ASCII case-insensitive. Cheap to
@@ -717,6 +533,12 @@ impl Ctx<'_> {
         (self.rule_at, 0)
     }
 
+    /// Packs from folders are checked in full at load; the embedded ones were checked at
+    /// build time and by `cargo test`, so their regexes and automata wait for first use.
+    fn eager(&self) -> bool {
+        !self.path.starts_with("<default>")
+    }
+
     fn err(&self, key: &str, needle: &str, message: String) -> Box<PackError> {
         let (o, l) = self.locate(key, needle);
         Box::new(PackError::new(self.path, self.text, o, l, message))
@@ -731,23 +553,31 @@ impl Ctx<'_> {
                     .with_help("Rust regex syntax: https://docs.rs/regex/latest/regex/#syntax"),
             )
         };
-        let eager = !self.path.starts_with("<default>");
-        if eager {
-            if let Err(e) = LazyRegex::build(&source) {
-                return Err(fail(match &e {
+        let cell = OnceLock::new();
+        // An embedded pattern `build.rs` parsed needs no second parse here.
+        let known = if self.eager() { None } else { known(&source) };
+        if self.eager() {
+            // Compiled now to enforce the size limit; kept, so first use need not compile.
+            let re = LazyRegex::build(&source).map_err(|e| {
+                fail(match &e {
                     regex::Error::CompiledTooBig(n) => format!(
                         "regex in `{key}` is too large once compiled (limit {n} bytes): {pattern}"
                     ),
                     _ => format!("invalid regex in `{key}`: {e}"),
-                }));
-            }
-        } else if let Err(e) = regex_syntax::ParserBuilder::new().build().parse(&source) {
+                })
+            })?;
+            let _ = cell.set(Some(re));
+        } else if known.is_none()
+            && let Err(e) = regex_syntax::ParserBuilder::new().build().parse(&source)
+        {
             return Err(fail(format!("invalid regex in `{key}`: {e}")));
         }
         Ok(LazyRegex {
             source,
             written: pattern.to_string(),
-            cell: std::sync::OnceLock::new(),
+            cell,
+            known,
+            factors: OnceLock::new(),
         })
     }
 }
@@ -938,5 +768,144 @@ mod tests {
         assert!(ascii_word_bounded(t, 4, 8));
         assert!(!ascii_word_bounded(t, 15, 19));
         assert!(!ascii_word_bounded(t, 28, 32));
+    }
+
+    /// Every regex of the embedded packs, as compiled: patterns and `re:` cue entries.
+    fn default_regexes() -> Vec<LazyRegex> {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let mut out = Vec::new();
+        for r in set.rules {
+            out.extend(r.patterns);
+            for c in [r.with, r.with_also, r.unless, r.unless_sentence] {
+                out.extend(c.regexes);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_default_regex_compiles_and_was_parsed_at_build_time() {
+        let all = default_regexes();
+        assert!(all.len() > 100, "{}", all.len());
+        for re in &all {
+            // Loading skips the check for these, trusting build.rs: prove both hold.
+            assert!(
+                re.known.is_some(),
+                "not in the build-time table: {}",
+                re.source
+            );
+            if let Err(e) = LazyRegex::build(&re.source) {
+                panic!("default regex does not compile: {}: {e}", re.written);
+            }
+        }
+    }
+
+    #[test]
+    fn build_time_trigger_literals_equal_run_time_ones() {
+        for re in default_regexes() {
+            assert_eq!(
+                re.prefixes(),
+                literals::trigger_literals(&re.source),
+                "{}",
+                re.source
+            );
+        }
+    }
+
+    #[test]
+    fn build_time_required_parts_equal_run_time_ones() {
+        for re in default_regexes() {
+            let k = re.known.unwrap();
+            let trigger = literals::trigger_literals(&re.source);
+            let want = literals::required_factors(&re.source, trigger.as_deref());
+            let got: Vec<Vec<Vec<u8>>> = k
+                .factors
+                .iter()
+                .map(|set| set.iter().map(|l| l.to_vec()).collect())
+                .collect();
+            assert_eq!(got, want, "{}", re.source);
+        }
+    }
+
+    /// The required-part check may only skip texts the regex cannot match: try every default
+    /// pattern on every example of every rule, and on each line of them.
+    #[test]
+    fn required_parts_never_hide_a_match() {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for r in &set.rules {
+            for t in r.examples.invalid.iter().chain(&r.examples.valid) {
+                texts.push(t.clone());
+                texts.extend(t.lines().map(str::to_string));
+                texts.push(t.to_uppercase());
+            }
+        }
+        let mut skipped = 0;
+        for r in &set.rules {
+            for p in &r.patterns {
+                for t in &texts {
+                    let full = p.get().unwrap();
+                    match p.get_for(t) {
+                        Some(_) => {}
+                        None => {
+                            skipped += 1;
+                            assert!(!full.is_match(t), "{} hides a match in {t}", p.source);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(skipped > 0);
+    }
+
+    #[test]
+    fn required_parts_of_a_pattern() {
+        let f = literals::required_factors("(用|拿)[^。]{0,2}(刀|小刀)[^。]{0,6}(划|割)", None);
+        let sets: Vec<Vec<&str>> = f
+            .iter()
+            .map(|s| s.iter().map(|l| std::str::from_utf8(l).unwrap()).collect())
+            .collect();
+        assert_eq!(
+            sets,
+            vec![vec!["拿", "用"], vec!["刀", "小刀"], vec!["划", "割"]]
+        );
+        let f = literals::required_factors("slap(ped)? (him|her)", None);
+        assert!(f.iter().all(|s| !s.is_empty()));
+        assert!(contains_literal("He SLAPPED Her", b"slap"));
+        assert!(!contains_literal("He slapped", b"her"));
+        assert!(contains_literal("他用刀", "刀".as_bytes()));
+    }
+
+    #[test]
+    fn folder_packs_compute_at_run_time() {
+        let pack = OK.replace(
+            "    keywords: [扇]\n",
+            "    keywords: [扇]\n    patterns: ['扇了?他']\n    unless: ['re:别\\s*打', '不']\n",
+        );
+        let rules = compile_pack("p.yaml", &pack).unwrap();
+        let p = &rules[0].patterns[0];
+        assert!(p.known.is_none());
+        assert!(p.cell.get().is_some(), "compiled at load");
+        assert!(
+            rules[0].unless.words.get().is_some(),
+            "automaton built at load"
+        );
+        let want = ["扇了他", "扇他"].map(|w| w.as_bytes().to_vec()).to_vec();
+        assert_eq!(p.prefixes(), Some(want));
+        assert!(rules[0].unless.any_in("别 打"));
+        assert!(rules[0].unless.any_in("不"));
+        assert!(p.get_for("他扇了他").is_some());
+        assert!(p.get_for("她扇了").is_none(), "`他` is required");
+    }
+
+    #[test]
+    fn default_cue_automata_wait_for_first_use() {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let r = set.rules.iter().find(|r| !r.unless.word_list.is_empty());
+        let r = r.expect("some default rule has `unless` words");
+        assert!(r.unless.words.get().is_none());
+        let w = r.unless.word_list[0].clone();
+        assert!(r.unless.any_in(&w));
+        assert!(r.unless.words.get().is_some());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod compile;
 pub mod docs;
+mod literals;
 pub mod schema;
 pub mod verify;
 
