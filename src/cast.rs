@@ -106,6 +106,28 @@ impl Cast {
     }
 }
 
+/// Build the process-wide lexicon now: called on a spare worker when a run starts, so the
+/// first script's cast model does not wait for it.
+pub fn warm_lexicon() {
+    LazyLock::force(&LEXICON);
+}
+
+/// Compile the cast model's regexes now (see [`warm_lexicon`]).
+pub fn warm_regexes() {
+    for r in [
+        &CAST_LABEL,
+        &CAPS,
+        &ZH_PAREN_AGE,
+        &CLASSROOM,
+        &GROUP,
+        &GAP_BEFORE,
+        &GAP_AFTER,
+    ] {
+        LazyLock::force(r);
+    }
+    ages::warm();
+}
+
 /// Work out every character and whether each is a child.
 pub fn build(script: &Script, overrides: &Overrides) -> Cast {
     let mut inv = Inventory::default();

@@ -312,6 +312,31 @@ pub fn run_each(
             })
             .collect()
     };
+    // What every file needs and a run builds once (the rules' triggers, the cast lexicon and
+    // regexes) is built on a spare worker while the first files are read and parsed: a one-file
+    // run then pays for it in parallel with its work, not before it.
+    let engines: Vec<Arc<Setup>> = {
+        let mut v: Vec<Arc<Setup>> = Vec::new();
+        for (_, _, s) in &jobs {
+            if !v.iter().any(|x| Arc::ptr_eq(x, s)) {
+                v.push(s.clone());
+            }
+        }
+        v
+    };
+    if !jobs.is_empty() {
+        let warm = move || {
+            cast::warm_lexicon();
+            for s in &engines {
+                s.engine.warm();
+            }
+            cast::warm_regexes();
+        };
+        match &pool {
+            Some(pool) => pool.spawn(warm),
+            None => rayon::spawn(warm),
+        }
+    }
     let mut hand_on = || -> ControlFlow<()> {
         for chunk in jobs.chunks(CHUNK) {
             let reports = match &pool {

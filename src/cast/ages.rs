@@ -247,6 +247,14 @@ pub fn bio(line: &str) -> Option<Found> {
 static BARE: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"^\s*(?P<n>{NUM_RE})\s*(?:多|来)?\s*周?岁?\s*$")));
 
+/// Compile the age regexes now (a spare worker does this when a run starts).
+pub fn warm() {
+    for set in [&ZH_AFTER, &EN_AFTER, &BEFORE_NAME, &SELF, &BIO] {
+        LazyLock::force(set);
+    }
+    LazyLock::force(&BARE);
+}
+
 /// The value of an age field split off as its own line (`年龄` / `7`).
 pub fn bare(text: &str) -> Option<Found> {
     first_match([(&*BARE, true)], text)

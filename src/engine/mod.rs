@@ -339,6 +339,13 @@ impl Engine {
         })
     }
 
+    /// Build both languages' triggers now: a run calls this on a spare worker, so the first
+    /// script does not wait for them.
+    pub fn warm(&self) {
+        self.triggers(Lang::Zh);
+        self.triggers(Lang::En);
+    }
+
     pub fn prohibition(&self, f: &Finding) -> Option<Prohibition> {
         self.rules[f.rule].prohibition
     }
