@@ -28,9 +28,11 @@ impl Adaptive {
         dfa_after: usize,
     ) -> Result<Adaptive, BuildError> {
         let words: Vec<Vec<u8>> = words.into_iter().map(|w| w.as_ref().to_vec()).collect();
+        // No prefilter for the NFA: building one costs more than it saves on a small run.
         let nfa = builder
             .clone()
             .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .prefilter(false)
             .build(&words)?;
         Ok(Adaptive {
             builder: builder.clone(),

@@ -831,6 +831,26 @@ fn child_name_occurrences(script: &Script, cast: &Cast) -> Option<Vec<(usize, us
     if words.is_empty() {
         return Some(Vec::new());
     }
+    // Names without ASCII letters are matched byte for byte whatever the case rule: a
+    // substring search per name (stepping one byte, so overlaps are kept) finds the same
+    // occurrences as the automaton, without building one per file.
+    if !words
+        .iter()
+        .any(|w| w.bytes().any(|b| b.is_ascii_alphabetic()))
+    {
+        let hay = script.source.as_bytes();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for w in &words {
+            let finder = memchr::memmem::Finder::new(w.as_bytes());
+            let mut pos = 0;
+            while let Some(at) = hay.get(pos..).and_then(|h| finder.find(h)) {
+                out.push((pos + at, pos + at + w.len()));
+                pos += at + 1;
+            }
+        }
+        out.sort_unstable();
+        return Some(out);
+    }
     let Ok(ac) = aho_corasick::AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))

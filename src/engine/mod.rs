@@ -5,6 +5,7 @@
 pub mod context;
 pub mod suppress;
 
+use crate::automaton::{Adaptive, DFA_AFTER};
 use crate::cast::Cast;
 use crate::rules::compile::{ascii_word_bounded, build_automaton};
 use crate::rules::schema::Window;
@@ -38,13 +39,8 @@ pub struct Finding {
 /// text where one of its prefixes occurs (or on every text, when it has no usable prefix).
 #[derive(Default)]
 struct Triggers {
-    /// Quick to build (a one-file run pays for it), slower to scan.
-    automaton: Option<AhoCorasick>,
-    /// The same words as a DFA, built once a run has scanned [`DFA_AFTER`] bytes: faster to
-    /// scan, but its build costs more than a small run's whole scan.
-    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
-    words: Vec<Vec<u8>>,
-    scanned: std::sync::atomic::AtomicUsize,
+    /// Every keyword and pattern literal: an NFA for a small run, a DFA once a run is big.
+    automaton: Option<Adaptive>,
     /// Automaton pattern id → rules whose keyword it is.
     keyword_rules: Vec<Vec<usize>>,
     /// Automaton pattern id → (rule, pattern) it is a prefix of.
@@ -86,47 +82,46 @@ impl Triggers {
             }
         }
         if !words.is_empty() {
-            t.automaton = Some(
-                aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .prefilter(false)
-                    .build(&words)
-                    .map_err(|e| e.to_string())?,
-            );
+            let mut b = aho_corasick::AhoCorasickBuilder::new();
+            b.ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard);
+            t.automaton = Some(Adaptive::new(&b, &words, DFA_AFTER).map_err(|e| e.to_string())?);
         }
-        t.words = words;
         Ok(t)
     }
 
-    /// The automaton to scan `len` bytes with: the NFA until the run has scanned enough to
-    /// pay for the DFA. Both report the same matches in the same order.
+    /// The automaton to scan `len` bytes with.
     fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
-        use std::sync::atomic::Ordering;
-        if let Some(d) = self.dfa.get() {
-            return d.as_ref().or(self.automaton.as_ref());
-        }
-        let seen = self.scanned.fetch_add(len, Ordering::Relaxed) + len;
-        if seen < DFA_AFTER || self.words.is_empty() {
-            return self.automaton.as_ref();
-        }
-        self.dfa
-            .get_or_init(|| {
-                aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&self.words)
-                    .ok()
-            })
-            .as_ref()
-            .or(self.automaton.as_ref())
+        self.automaton.as_ref().map(|a| a.get(len))
     }
 }
 
-/// Bytes a run scans with the trigger NFA before it builds the DFA.
-const DFA_AFTER: usize = 2 << 20;
+/// One occurrence of a trigger word in a file's source.
+struct TriggerMatch {
+    start: usize,
+    end: usize,
+    /// Automaton pattern id.
+    id: usize,
+}
+
+/// Where a scanned range sits: scene, element (None for a heading) and the scope it is read as.
+#[derive(Clone, Copy)]
+struct At {
+    sp: usize,
+    ep: Option<usize>,
+    kind: ScopeKind,
+}
+
+/// Buffers every range's scan reuses, so a file's thousands of elements allocate once.
+#[derive(Default)]
+struct Scratch {
+    /// (rule, hit) in the order triggers fired.
+    hits: Vec<(usize, Range<usize>)>,
+    /// (rule, pattern) to run on the range.
+    run: Vec<(usize, usize)>,
+    /// (rule, sentence) pairs that already gave a finding.
+    seen: Vec<(usize, usize)>,
+}
 
 /// Rules compiled for scanning.
 pub struct Engine {
@@ -172,25 +167,34 @@ impl Engine {
             .map(|_| std::cell::OnceCell::new())
             .collect();
         let an = Scan { an, cues };
+        let found = self.trigger_matches(lang, &script.source);
+        let mut scratch = Scratch::default();
         let mut out = Vec::new();
         for (sp, scene) in script.scenes.iter().enumerate() {
             if let Some(h) = &scene.heading_span {
-                self.scan(&an, sp, None, ScopeKind::Heading, h.clone(), &mut out);
+                let at = At {
+                    sp,
+                    ep: None,
+                    kind: ScopeKind::Heading,
+                };
+                self.scan(&an, &found, at, h.clone(), &mut scratch, &mut out);
             }
             for (ep, el) in scene.elements.iter().enumerate() {
                 let Some(kind) = scope_of(el.kind) else {
                     continue;
                 };
-                self.scan(&an, sp, Some(ep), kind, el.text.clone(), &mut out);
+                let at = At {
+                    sp,
+                    ep: Some(ep),
+                    kind,
+                };
+                self.scan(&an, &found, at, el.text.clone(), &mut scratch, &mut out);
                 for p in &el.parenthetical_spans {
-                    self.scan(
-                        &an,
-                        sp,
-                        Some(ep),
-                        ScopeKind::Parenthetical,
-                        p.clone(),
-                        &mut out,
-                    );
+                    let at = At {
+                        kind: ScopeKind::Parenthetical,
+                        ..at
+                    };
+                    self.scan(&an, &found, at, p.clone(), &mut scratch, &mut out);
                 }
             }
         }
@@ -201,14 +205,33 @@ impl Engine {
         out
     }
 
+    /// Every trigger occurrence in the whole source, in the order an overlapping scan reports
+    /// them (by end, then as the automaton lists the words ending there). One scan per file:
+    /// an element's triggers are the occurrences lying wholly inside its range, in this order,
+    /// which is exactly what scanning the element's text alone reports.
+    fn trigger_matches(&self, lang: Lang, source: &str) -> Vec<TriggerMatch> {
+        let mut found = Vec::new();
+        if source.is_empty() {
+            return found;
+        }
+        if let Some(ac) = self.triggers(lang).automaton(source.len()) {
+            found.extend(ac.find_overlapping_iter(source).map(|m| TriggerMatch {
+                start: m.start(),
+                end: m.end(),
+                id: m.pattern().as_usize(),
+            }));
+        }
+        found
+    }
+
     /// Triggers in one range, then the context checks of the rules they belong to.
     fn scan(
         &self,
         sc: &Scan,
-        sp: usize,
-        ep: Option<usize>,
-        kind: ScopeKind,
+        found: &[TriggerMatch],
+        at: At,
         range: Range<usize>,
+        scratch: &mut Scratch,
         out: &mut Vec<Finding>,
     ) {
         let an = &sc.an;
@@ -220,25 +243,30 @@ impl Engine {
             return;
         }
         let trig = self.triggers(an.lang);
-        let mut hits: Vec<(usize, Range<usize>)> = Vec::new();
-        let mut run: Vec<(usize, usize)> = trig.always.clone();
-        if let Some(ac) = trig.automaton(text.len()) {
-            for m in ac.find_overlapping_iter(text) {
-                let id = m.pattern().as_usize();
-                run.extend_from_slice(&trig.prefix_of[id]);
-                if trig.keyword_rules[id].is_empty()
-                    || !ascii_word_bounded(text, m.start(), m.end())
-                {
-                    continue;
-                }
-                for &ri in &trig.keyword_rules[id] {
-                    hits.push((ri, range.start + m.start()..range.start + m.end()));
-                }
+        // Occurrences ending at or after the range start (an empty word could end right on
+        // it); those starting before it or ending after its end are not the range's.
+        let first = found.partition_point(|m| m.end < range.start);
+        let inside = found[first..]
+            .iter()
+            .take_while(|m| m.end <= range.end)
+            .filter(|m| m.start >= range.start);
+        let Scratch { hits, run, seen } = scratch;
+        hits.clear();
+        run.clear();
+        run.extend_from_slice(&trig.always);
+        for m in inside {
+            run.extend_from_slice(&trig.prefix_of[m.id]);
+            let (s, e) = (m.start - range.start, m.end - range.start);
+            if trig.keyword_rules[m.id].is_empty() || !ascii_word_bounded(text, s, e) {
+                continue;
+            }
+            for &ri in &trig.keyword_rules[m.id] {
+                hits.push((ri, m.start..m.end));
             }
         }
         run.sort_unstable();
         run.dedup();
-        for (ri, pi) in run {
+        for &(ri, pi) in run.iter() {
             if let Some(re) = self.rules[ri].patterns[pi].get_for(text) {
                 for m in re.find_iter(text) {
                     hits.push((ri, range.start + m.start()..range.start + m.end()));
@@ -248,9 +276,10 @@ impl Engine {
         if hits.is_empty() {
             return;
         }
+        let At { sp, ep, kind } = at;
         let sents = sentences(source, range.clone());
-        let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-        for (ri, hit) in hits {
+        seen.clear();
+        for (ri, hit) in hits.drain(..) {
             let rule = &self.rules[ri];
             if rule.lang != an.lang || !rule.in_scope(kind) {
                 continue;
@@ -268,7 +297,7 @@ impl Engine {
                 continue;
             }
             if let Some(f) = self.check(sc, rule, ri, sp, ep, &sents, si, sentence, hit) {
-                seen.insert((ri, si));
+                seen.push((ri, si));
                 out.push(f);
             }
         }
@@ -592,17 +621,13 @@ pub fn detect_lang(text: &str) -> Lang {
     let mut chars = 0usize;
     let b = text.as_bytes();
     let is_han = |x: u8, next: u8| (0xE5..=0xE9).contains(&x) || (x == 0xE4 && next >= 0xB8);
-    // Whole blocks first (they vectorise), while a block cannot pass the last character.
+    // Whole blocks first, while a block cannot pass the last character.
     let mut at = 0;
     while at + 65 <= b.len() && chars + 64 <= 20_000 {
-        let block = &b[at..at + 64];
-        chars += block.iter().filter(|&&x| x & 0xC0 != 0x80).count();
-        latin += block.iter().filter(|x| x.is_ascii_alphabetic()).count();
-        han += block
-            .iter()
-            .zip(&b[at + 1..at + 65])
-            .filter(|&(&x, &n)| is_han(x, n))
-            .count();
+        let (c, l, h) = count_block(&b[at..at + 65]);
+        chars += c;
+        latin += l;
+        han += h;
         at += 64;
     }
     for (i, &x) in b.iter().enumerate().skip(at) {
@@ -620,4 +645,22 @@ pub fn detect_lang(text: &str) -> Lang {
         }
     }
     if han * 3 >= latin { Lang::Zh } else { Lang::En }
+}
+
+/// Character starts, ASCII letters and Han lead bytes among the first 64 bytes of `w`
+/// (65 bytes: a Han lead byte looks at the byte after it). Branch-free byte sums in a
+/// fixed-size loop, so the compiler turns it into vector code.
+#[inline]
+fn count_block(w: &[u8]) -> (usize, usize, usize) {
+    let Ok(w) = <&[u8; 65]>::try_from(w) else {
+        return (0, 0, 0);
+    };
+    let (mut c, mut l, mut h) = (0u8, 0u8, 0u8);
+    for j in 0..64 {
+        let (x, n) = (w[j], w[j + 1]);
+        c += u8::from(x & 0xC0 != 0x80);
+        l += u8::from((x | 0x20).wrapping_sub(b'a') < 26);
+        h += u8::from(x.wrapping_sub(0xE5) < 5 || (x == 0xE4 && n >= 0xB8));
+    }
+    (c.into(), l.into(), h.into())
 }
