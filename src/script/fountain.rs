@@ -97,8 +97,10 @@ pub fn parse_heading(line: &str) -> Option<HeadingParts> {
     };
     let mut text_end = b;
     let mut number = None;
-    if let Some((all, num)) = SCENE_NUMBER
-        .captures(&line[body_start..b])
+    // The number pattern is anchored at the end on a `#`: other lines skip the regex.
+    if let Some((all, num)) = Some(&line[body_start..b])
+        .filter(|h| h.ends_with('#'))
+        .and_then(|h| SCENE_NUMBER.captures(h))
         .and_then(|m| Some((m.get(0)?, m.get(1)?)))
     {
         number = Some(num.as_str().to_string());
@@ -141,10 +143,15 @@ fn heading_fields(text: &str) -> (Option<String>, Option<String>, Option<String>
 /// Split `PLACE - DAY` into place and time. The time starts at the first separated segment
 /// that begins with a time word (`HOUSE - DAY - FLASHBACK`), else it is the last segment.
 fn split_time(rest: &str) -> (&str, Option<&str>) {
-    let seps: Vec<(usize, usize)> = TIME_SEP
-        .find_iter(rest)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    // A separator holds `-` or a dash led by the byte `E2`: without either, there is none.
+    let seps: Vec<(usize, usize)> = if rest.bytes().any(|x| x == b'-' || x == 0xE2) {
+        TIME_SEP
+            .find_iter(rest)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if let Some(&(last_start, last_end)) = seps.last() {
         let timed = seps
             .iter()

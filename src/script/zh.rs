@@ -82,7 +82,7 @@ fn can_start_heading_char(c: char) -> bool {
     c.is_ascii_digit()
         || ('０'..='９').contains(&c)
         || matches!(c, '第' | '场' | '内' | '外' | '室')
-        || TIME_FIRSTS.contains(&c)
+        || TIME_FIRSTS.binary_search(&c).is_ok()
 }
 
 /// First characters of [`TIMES`], so the per-line first-character test is a few compares.
@@ -99,7 +99,10 @@ fn first_chars(words: &[&str]) -> Vec<char> {
 /// Whether some word of a list could equal or prefix `s`, judged by first characters only:
 /// a cheap reject before comparing `s` with every word.
 fn may_start_word(firsts: &[char], s: &str) -> bool {
-    s.chars().next().is_some_and(|c| firsts.contains(&c))
+    // `first_chars` sorts its list.
+    s.chars()
+        .next()
+        .is_some_and(|c| firsts.binary_search(&c).is_ok())
 }
 
 /// Whether a line (markers allowed) is an episode marker: `第1集`, `第一集：标题`, `【第1集】`,
@@ -672,6 +675,14 @@ fn take_while(s: &str, f: impl Fn(char) -> bool) -> usize {
     s.len() - s.trim_start_matches(f).len()
 }
 
+/// Length of the leading whitespace, answered from the first byte when it cannot start any.
+fn ws_prefix(s: &str) -> usize {
+    match s.as_bytes().first() {
+        Some(&x) if !may_start_ws(x) => 0,
+        _ => take_while(s, is_ws),
+    }
+}
+
 /// Is the character after a heading number a fit boundary (not `第3场比赛`)?
 fn boundary_ok(rest: &str) -> bool {
     rest.chars()
@@ -1139,6 +1150,13 @@ fn is_alnum(c: char) -> bool {
 
 /// Split `小宝OS` / `小宝 VO` into name and extension.
 fn split_name_extension(name: &str) -> (&str, Option<&str>) {
+    // Every extension ends in `.`, `S` or `O` (either case).
+    if !matches!(
+        name.as_bytes().last(),
+        Some(b'.' | b'S' | b'O' | b's' | b'o')
+    ) {
+        return (name, None);
+    }
     for ext in ["V.O.", "O.S.", "OS", "VO", "os", "vo"] {
         if let Some(base) = name.strip_suffix(ext) {
             let base = base.trim_end_matches(is_ws);
@@ -1184,7 +1202,7 @@ fn parse_dialogue(t: &str) -> Option<Cue<'_>> {
     let mut pre_parens = Vec::new();
     // Parentheticals and `**` before the colon.
     loop {
-        pos += take_while(&t[pos..], is_ws);
+        pos += ws_prefix(&t[pos..]);
         if t[pos..].starts_with("**") {
             pos += 2;
             continue;
@@ -1237,7 +1255,7 @@ fn parse_dialogue(t: &str) -> Option<Cue<'_>> {
     }
     // Parentheticals right after the colon.
     loop {
-        pos += take_while(&t[pos..], is_ws);
+        pos += ws_prefix(&t[pos..]);
         if let Some((inner, end)) = bracket_at(t, pos) {
             note_paren(inner, &mut ext);
             pos = end;
@@ -1249,8 +1267,11 @@ fn parse_dialogue(t: &str) -> Option<Cue<'_>> {
     let (mut ts, mut te) = (pos + s, pos + e);
     // `“台词”`: the words are inside the quotes.
     let words = &t[ts..te];
+    // Every opening quote starts with `"` or the byte `E2` (`“`) or `E3` (`「『`).
+    let quoted = matches!(words.as_bytes().first(), Some(b'"' | 0xE2 | 0xE3));
     for (open, close) in [('“', '”'), ('"', '"'), ('「', '」'), ('『', '』')] {
-        if words.len() >= open.len_utf8() + close.len_utf8()
+        if quoted
+            && words.len() >= open.len_utf8() + close.len_utf8()
             && words.starts_with(open)
             && words.ends_with(close)
             && !words[open.len_utf8()..words.len() - close.len_utf8()].contains([open, close])
