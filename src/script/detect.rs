@@ -62,22 +62,54 @@ pub fn detect_plain(text: &str) -> Format {
     let mut han_lines = 0usize;
     let mut lines = 0usize;
     // Split on CR too: files saved with lone-CR line endings are one "line" to str::lines().
-    for line in text
-        .split(['\n', '\r'])
-        .filter(|l| !l.trim().is_empty())
-        .take(400)
-    {
-        lines += 1;
-        let (han, chars) = han_and_chars(line.as_bytes());
-        if han * 3 >= chars.max(1) || line.contains('：') {
-            han_lines += 1;
+    // Pieces are found on bytes (`\n` and `\r` never occur inside a UTF-8 sequence).
+    let b = text.as_bytes();
+    let mut start = 0;
+    while lines < 400 {
+        let end = b[start..]
+            .iter()
+            .position(|&x| x == b'\n' || x == b'\r')
+            .map_or(b.len(), |i| start + i);
+        let line = &b[start..end];
+        if !is_blank(&text[start..end]) {
+            lines += 1;
+            let (han, chars) = han_and_chars(line);
+            if han * 3 >= chars.max(1) || has_fullwidth_colon(line) {
+                han_lines += 1;
+            }
         }
+        // At most 400 lines are read: with a third of 400 already Chinese, the answer is Zh
+        // whatever follows.
+        if end == b.len() || han_lines * 3 >= 400 {
+            break;
+        }
+        start = end + 1;
     }
     if lines > 0 && han_lines * 3 >= lines {
         Format::Zh
     } else {
         Format::Fountain
     }
+}
+
+/// `line.trim().is_empty()`, answered from the first byte when it is ASCII.
+fn is_blank(line: &str) -> bool {
+    match line.as_bytes().first() {
+        None => true,
+        // ASCII other than whitespace, or a lead byte no whitespace character starts with
+        // (those are `C2`, `E1`, `E2`, `E3` and `EF`).
+        Some(&x) if !matches!(x, b'\t'..=b'\r' | b' ' | 0x80..=0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) => {
+            false
+        }
+        Some(_) => line.trim().is_empty(),
+    }
+}
+
+/// Whether `：` (`EF BC 9A`) occurs in the line.
+fn has_fullwidth_colon(b: &[u8]) -> bool {
+    b.iter()
+        .enumerate()
+        .any(|(i, &x)| x == 0x9A && i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC)
 }
 
 /// Characters in U+4E00..=U+9FFF and all characters of valid UTF-8, counted on bytes: those
@@ -87,7 +119,10 @@ fn han_and_chars(b: &[u8]) -> (usize, usize) {
     let leads = b.iter().filter(|&&x| (0xE4..=0xE9).contains(&x)).count();
     // `E4` also leads U+4000..U+4DFF (second byte below `B8`), rare: look only when present.
     let below = if b.contains(&0xE4) {
-        b.windows(2).filter(|w| w[0] == 0xE4 && w[1] < 0xB8).count()
+        b.iter()
+            .zip(&b[1..])
+            .filter(|&(&x, &y)| (x == 0xE4) & (y < 0xB8))
+            .count()
     } else {
         0
     };

@@ -25,6 +25,12 @@ static HEADING_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Whether a heading prefix starts `t`. Every prefix starts with `i` or `e` in either case
+/// (the case-insensitive letters fold to nothing else), so other lines skip the regex.
+fn has_heading_prefix(t: &str) -> bool {
+    matches!(t.as_bytes().first(), Some(b'i' | b'I' | b'e' | b'E')) && HEADING_PREFIX.is_match(t)
+}
+
 /// A `#1A#` scene number at the end of a heading.
 static SCENE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"#([\p{L}\p{N}._\-]+)#$").expect("static regex"));
@@ -84,15 +90,17 @@ pub fn parse_heading(line: &str) -> Option<HeadingParts> {
             return None;
         }
         a + 1
-    } else if HEADING_PREFIX.is_match(t) {
+    } else if has_heading_prefix(t) {
         a
     } else {
         return None;
     };
     let mut text_end = b;
     let mut number = None;
-    if let Some((all, num)) = SCENE_NUMBER
-        .captures(&line[body_start..b])
+    // The number pattern is anchored at the end on a `#`: other lines skip the regex.
+    if let Some((all, num)) = Some(&line[body_start..b])
+        .filter(|h| h.ends_with('#'))
+        .and_then(|h| SCENE_NUMBER.captures(h))
         .and_then(|m| Some((m.get(0)?, m.get(1)?)))
     {
         number = Some(num.as_str().to_string());
@@ -135,10 +143,15 @@ fn heading_fields(text: &str) -> (Option<String>, Option<String>, Option<String>
 /// Split `PLACE - DAY` into place and time. The time starts at the first separated segment
 /// that begins with a time word (`HOUSE - DAY - FLASHBACK`), else it is the last segment.
 fn split_time(rest: &str) -> (&str, Option<&str>) {
-    let seps: Vec<(usize, usize)> = TIME_SEP
-        .find_iter(rest)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    // A separator holds `-` or a dash led by the byte `E2`: without either, there is none.
+    let seps: Vec<(usize, usize)> = if rest.bytes().any(|x| x == b'-' || x == 0xE2) {
+        TIME_SEP
+            .find_iter(rest)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if let Some(&(last_start, last_end)) = seps.last() {
         let timed = seps
             .iter()
@@ -169,6 +182,13 @@ fn starts_with_time_word(s: &str) -> bool {
 /// The trimmed sub-range of `src[start..end]`.
 fn trim_range(src: &str, start: usize, end: usize) -> (usize, usize) {
     let s = src.get(start..end).unwrap_or("");
+    // Most lines start and end with a printable ASCII character: nothing to trim.
+    if let (Some(&x), Some(&y)) = (s.as_bytes().first(), s.as_bytes().last())
+        && x.is_ascii_graphic()
+        && y.is_ascii_graphic()
+    {
+        return (start, end);
+    }
     let ts = s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     let a = start + (s.len() - ts.len());
     (a, a + ts.trim_end().len())
@@ -176,6 +196,10 @@ fn trim_range(src: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// Some upper-case letters and no lower-case ones (`DR. BENNET`, `JIM😆`).
 fn is_caps(s: &str) -> bool {
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return b.iter().any(u8::is_ascii_uppercase) && !b.iter().any(u8::is_ascii_lowercase);
+    }
     s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)
 }
 
@@ -200,8 +224,19 @@ struct Line {
 /// Physical lines as (start, end without the line ending). CR, LF and CRLF end a line.
 fn split_lines(src: &str) -> Vec<(usize, usize)> {
     let b = src.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(src.len() / 32 + 1);
     let mut start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    if !b.contains(&b'\r') {
+        // LF only (almost every file): `str::find` on a char searches with memchr.
+        while let Some(i) = src[start..].find('\n') {
+            out.push((start, start + i));
+            start += i + 1;
+        }
+        if start < b.len() {
+            out.push((start, b.len()));
+        }
+        return out;
+    }
     let mut i = start;
     while i < b.len() {
         match b[i] {
@@ -236,7 +271,23 @@ struct Mask {
 
 /// Positions of every occurrence of a two-byte ASCII marker.
 fn find_all(src: &str, pat: &str) -> Vec<usize> {
-    src.match_indices(pat).map(|(i, _)| i).collect()
+    let Some(first) = pat.chars().next() else {
+        return Vec::new();
+    };
+    // Find the first character with memchr (`str::find` on a char), then compare: the same
+    // non-overlapping, left-to-right matches as `match_indices`, without the two-way searcher.
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = src[from..].find(first) {
+        let i = from + k;
+        if src[i..].starts_with(pat) {
+            out.push(i);
+            from = i + pat.len();
+        } else {
+            from = i + first.len_utf8();
+        }
+    }
+    out
 }
 
 /// First value in a sorted list that is >= `at`.
@@ -608,7 +659,7 @@ impl<'a> Doc<'a> {
     /// line before it (`FADE IN:` right above it is common); lower-case forms need the blank.
     fn is_caps_heading(&self, i: usize) -> bool {
         let (_, _, t) = self.trimmed(i);
-        HEADING_PREFIX.is_match(t) && is_caps(t)
+        has_heading_prefix(t) && is_caps(t)
     }
 
     /// A natural transition: caps ending in `TO:`, alone between blank lines.
@@ -633,7 +684,7 @@ impl<'a> Doc<'a> {
             return false;
         }
         let (_, _, t) = self.trimmed(j);
-        !HEADING_PREFIX.is_match(t)
+        !has_heading_prefix(t)
     }
 
     /// A cue at `i` and its dialogue block: lines up to the next blank line; a line that starts

@@ -36,6 +36,14 @@ pub fn parse(source: &str) -> Parsed {
 /// The line has no line ending; Markdown markers (`#`, `**`) are stripped here too, so the
 /// Markdown parser may pass the line with or without them. Ranges are relative to `line`.
 pub fn parse_heading(line: &str) -> Option<HeadingParts> {
+    // The same first-character test as `can_start_heading`, before stripping markers.
+    if !line
+        .chars()
+        .next()
+        .is_some_and(|c| is_ws(c) || matches!(c, '#' | '*') || can_start_heading_char(c))
+    {
+        return None;
+    }
     let (start, end) = strip_markers(line);
     let body = line.get(start..end)?;
     if body.is_empty() || body.len() > MAX_HEADING_BYTES || !can_start_heading(body) {
@@ -67,12 +75,14 @@ pub fn parse_heading(line: &str) -> Option<HeadingParts> {
 
 /// A cheap first-character test: headings start with a number, 第/场, a time or a setting.
 fn can_start_heading(body: &str) -> bool {
-    body.chars().next().is_some_and(|c| {
-        c.is_ascii_digit()
-            || ('０'..='９').contains(&c)
-            || matches!(c, '第' | '场' | '内' | '外' | '室')
-            || TIME_FIRSTS.contains(&c)
-    })
+    body.chars().next().is_some_and(can_start_heading_char)
+}
+
+fn can_start_heading_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || matches!(c, '第' | '场' | '内' | '外' | '室')
+        || TIME_FIRSTS.binary_search(&c).is_ok()
 }
 
 /// First characters of [`TIMES`], so the per-line first-character test is a few compares.
@@ -89,7 +99,10 @@ fn first_chars(words: &[&str]) -> Vec<char> {
 /// Whether some word of a list could equal or prefix `s`, judged by first characters only:
 /// a cheap reject before comparing `s` with every word.
 fn may_start_word(firsts: &[char], s: &str) -> bool {
-    s.chars().next().is_some_and(|c| firsts.contains(&c))
+    // `first_chars` sorts its list.
+    s.chars()
+        .next()
+        .is_some_and(|c| firsts.binary_search(&c).is_ok())
 }
 
 /// Whether a line (markers allowed) is an episode marker: `第1集`, `第一集：标题`, `【第1集】`,
@@ -104,7 +117,19 @@ pub fn is_episode_marker(line: &str) -> bool {
 /// Line ranges without their line endings; LF, CRLF and lone CR all end a line.
 fn line_ranges(src: &str) -> Vec<(usize, usize)> {
     let b = src.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(src.len() / 32 + 1);
+    if !b.contains(&b'\r') {
+        // LF only (almost every file): `str::find` on a char searches with memchr.
+        let mut start = 0;
+        while let Some(i) = src[start..].find('\n') {
+            out.push((start, start + i));
+            start += i + 1;
+        }
+        if start < b.len() {
+            out.push((start, b.len()));
+        }
+        return out;
+    }
     let (mut start, mut i) = (0, 0);
     while i < b.len() {
         match b[i] {
@@ -134,9 +159,32 @@ fn is_ws(c: char) -> bool {
 
 /// Byte range of `s` without surrounding whitespace, relative to `s`.
 fn trim_range(s: &str) -> (usize, usize) {
-    let start = s.len() - s.trim_start_matches(is_ws).len();
-    let end = s.trim_end_matches(is_ws).len();
+    let b = s.as_bytes();
+    // Most lines start and end with a character whose first byte cannot begin whitespace:
+    // answer those on bytes, without the general character test.
+    let start = match b.first() {
+        Some(&x) if !may_start_ws(x) => 0,
+        _ => s.len() - s.trim_start_matches(is_ws).len(),
+    };
+    let end = match s.chars().next_back() {
+        Some(c) if (c as u32) < 0x80 && !may_start_ws(c as u8) => s.len(),
+        Some(c) if !is_ws(c) => s.len(),
+        _ => s.trim_end_matches(is_ws).len(),
+    };
     (start, end.max(start))
+}
+
+/// `s` without surrounding whitespace.
+fn trim_ws(s: &str) -> &str {
+    let (a, b) = trim_range(s);
+    &s[a..b]
+}
+
+/// Whether a byte may be the first byte of an [`is_ws`] character: ASCII whitespace, or the
+/// lead byte of U+0085/U+00A0 (`C2`), U+1680 (`E1`), U+2000..U+205F (`E2`), U+3000 (`E3`) or
+/// U+FEFF (`EF`).
+fn may_start_ws(x: u8) -> bool {
+    matches!(x, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF | 0x1C..=0x1F)
 }
 
 /// Separators between heading fields.
@@ -229,9 +277,20 @@ fn split_combo(s: &str) -> Option<(&str, &str)> {
 
 /// Dialogue extensions: who or how the voice is heard, not a performance direction.
 fn is_extension(s: &str) -> bool {
-    let up = s.trim().to_ascii_uppercase();
+    let s = s.trim();
+    // Every extension is at most 12 bytes (`内心独白`): upper-case on the stack.
+    let mut buf = [0u8; 12];
+    let Some(up) = buf.get_mut(..s.len()) else {
+        return false;
+    };
+    up.copy_from_slice(s.as_bytes());
+    up.make_ascii_uppercase();
+    // Upper-casing ASCII letters keeps the bytes valid UTF-8.
+    let Ok(up) = std::str::from_utf8(up) else {
+        return false;
+    };
     matches!(
-        up.as_str(),
+        up,
         "OS" | "O.S."
             | "O.S"
             | "VO"
@@ -420,6 +479,17 @@ static EPISODE: LazyLock<Regex> = LazyLock::new(|| {
 /// An episode marker line: its text range (markers stripped) and where the marker itself ends
 /// (a heading may follow it on the same line).
 fn episode(line: &str) -> Option<(usize, usize, usize)> {
+    // After markers and whitespace the body starts with one of the characters checked below:
+    // a line starting with anything else cannot match.
+    if !line.chars().next().is_some_and(|c| {
+        is_ws(c)
+            || matches!(
+                c,
+                '#' | '*' | '《' | '【' | '[' | '（' | '(' | '第' | 'E' | 'e'
+            )
+    }) {
+        return None;
+    }
     let (s, e) = strip_markers(line);
     let body = &line[s..e];
     if body.len() > MAX_HEADING_BYTES {
@@ -448,34 +518,49 @@ fn episode(line: &str) -> Option<(usize, usize, usize)> {
     Some((s, e, s + m.end()))
 }
 
+/// Characters trimmed around an end or cut word: whitespace, brackets, dashes, stops.
+fn is_end_decoration(c: char) -> bool {
+    is_ws(c)
+        || matches!(
+            c,
+            '（' | '('
+                | ')'
+                | '）'
+                | '【'
+                | '】'
+                | '['
+                | ']'
+                | '—'
+                | '-'
+                | '－'
+                | '–'
+                | '~'
+                | '～'
+                | '。'
+                | '！'
+                | '!'
+                | '·'
+                | '…'
+                | '*'
+        )
+}
+
+/// First characters of the end and cut words of [`is_end_or_cut`] (`第` for `第1集完`).
+const END_FIRSTS: &[char] = &[
+    '完', '本', '全', '剧', '终', '未', '待', '切', '转', '叠', '淡', '黑', 'C', 'F', '第',
+];
+
 /// `（本集完）`, `（完）`, `【第一集完】`, `——完——`, `未完待续`, and cut words such as `切至：`.
 fn is_end_or_cut(line: &str) -> bool {
+    // When the first character is not trimmed away, the core starts with it: it must then be
+    // the first character of one of the words below.
+    match line.chars().next() {
+        None => return false,
+        Some(c) if !is_end_decoration(c) && !END_FIRSTS.contains(&c) => return false,
+        _ => {}
+    }
     let core = line
-        .trim_matches(|c: char| {
-            is_ws(c)
-                || matches!(
-                    c,
-                    '（' | '('
-                        | ')'
-                        | '）'
-                        | '【'
-                        | '】'
-                        | '['
-                        | ']'
-                        | '—'
-                        | '-'
-                        | '－'
-                        | '–'
-                        | '~'
-                        | '～'
-                        | '。'
-                        | '！'
-                        | '!'
-                        | '·'
-                        | '…'
-                        | '*'
-                )
-        })
+        .trim_matches(is_end_decoration)
         .trim_end_matches([':', '：']);
     if matches!(
         core,
@@ -588,6 +673,14 @@ enum LeadKind {
 
 fn take_while(s: &str, f: impl Fn(char) -> bool) -> usize {
     s.len() - s.trim_start_matches(f).len()
+}
+
+/// Length of the leading whitespace, answered from the first byte when it cannot start any.
+fn ws_prefix(s: &str) -> usize {
+    match s.as_bytes().first() {
+        Some(&x) if !may_start_ws(x) => 0,
+        _ => take_while(s, is_ws),
+    }
 }
 
 /// Is the character after a heading number a fit boundary (not `第3场比赛`)?
@@ -978,8 +1071,9 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
 
 /// A dialogue line: speakers, extension, parentheticals and the spoken words (relative ranges).
 #[derive(Debug)]
-struct Cue {
-    speakers: Vec<String>,
+struct Cue<'a> {
+    /// The speaker names as written (`小宝、朵朵`), split by [`speaker_names`].
+    names: &'a str,
     extension: Option<String>,
     parens: Vec<(usize, usize)>,
     text: (usize, usize),
@@ -1008,6 +1102,13 @@ fn is_age(inner: &str) -> bool {
         Regex::new(r"^\s*(?:[0-9０-９]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:周岁|岁|个月)")
             .expect("static regex")
     });
+    // The pattern starts with optional whitespace and then a digit or a Chinese numeral.
+    let first = inner.trim_start().chars().next();
+    if !first.is_some_and(|c| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二两三四五六七八九十".contains(c)
+    }) {
+        return false;
+    }
     AGE.is_match(inner)
 }
 
@@ -1049,6 +1150,13 @@ fn is_alnum(c: char) -> bool {
 
 /// Split `小宝OS` / `小宝 VO` into name and extension.
 fn split_name_extension(name: &str) -> (&str, Option<&str>) {
+    // Every extension ends in `.`, `S` or `O` (either case).
+    if !matches!(
+        name.as_bytes().last(),
+        Some(b'.' | b'S' | b'O' | b's' | b'o')
+    ) {
+        return (name, None);
+    }
     for ext in ["V.O.", "O.S.", "OS", "VO", "os", "vo"] {
         if let Some(base) = name.strip_suffix(ext) {
             let base = base.trim_end_matches(is_ws);
@@ -1060,7 +1168,24 @@ fn split_name_extension(name: &str) -> (&str, Option<&str>) {
     (name, None)
 }
 
-fn parse_dialogue(t: &str) -> Option<Cue> {
+/// Names split at `、 & ＆ / ／` and trimmed. A name without any of their bytes (`、` is
+/// `E3 80 81`, `＆` `EF BC 86`, `／` `EF BC 8F`) is one name, taken without the splitter.
+fn speaker_names(base: &str) -> impl Iterator<Item = &str> {
+    let several = base
+        .bytes()
+        .any(|x| matches!(x, b'&' | b'/' | 0x81 | 0x86 | 0x8F));
+    let (one, many) = if several {
+        (
+            None,
+            Some(base.split(['、', '&', '＆', '/', '／']).map(trim_ws)),
+        )
+    } else {
+        (Some(trim_ws(base)), None)
+    };
+    one.into_iter().chain(many.into_iter().flatten())
+}
+
+fn parse_dialogue(t: &str) -> Option<Cue<'_>> {
     let mut pos = 0;
     let bold = t.starts_with("**");
     if bold {
@@ -1072,12 +1197,12 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
         .take(24)
         .find(|(_, c)| matches!(c, '（' | '(' | '：' | ':' | '*'))
         .map(|(i, _)| i)?;
-    let raw_name = t[pos..pos + name_len].trim_matches(is_ws);
+    let raw_name = trim_ws(&t[pos..pos + name_len]);
     pos += name_len;
     let mut pre_parens = Vec::new();
     // Parentheticals and `**` before the colon.
     loop {
-        pos += take_while(&t[pos..], is_ws);
+        pos += ws_prefix(&t[pos..]);
         if t[pos..].starts_with("**") {
             pos += 2;
             continue;
@@ -1108,18 +1233,13 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
 
     let (base, mut extension) = split_name_extension(raw_name);
     // Validate before allocating: most lines with a colon are not dialogue.
-    let names = || {
-        base.split(['、', '&', '＆', '/', '／'])
-            .map(|s| s.trim_matches(is_ws))
-    };
-    if !names().all(valid_speaker) {
+    if !speaker_names(base).all(valid_speaker) {
         return None;
     }
-    let speakers: Vec<String> = names().map(str::to_string).collect();
 
     let mut parens = Vec::new();
     let mut note_paren = |inner: (usize, usize), ext: &mut Option<String>| {
-        let s = t[inner.0..inner.1].trim_matches(is_ws);
+        let s = trim_ws(&t[inner.0..inner.1]);
         if is_age(s) {
             return;
         }
@@ -1135,7 +1255,7 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
     }
     // Parentheticals right after the colon.
     loop {
-        pos += take_while(&t[pos..], is_ws);
+        pos += ws_prefix(&t[pos..]);
         if let Some((inner, end)) = bracket_at(t, pos) {
             note_paren(inner, &mut ext);
             pos = end;
@@ -1147,8 +1267,11 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
     let (mut ts, mut te) = (pos + s, pos + e);
     // `“台词”`: the words are inside the quotes.
     let words = &t[ts..te];
+    // Every opening quote starts with `"` or the byte `E2` (`“`) or `E3` (`「『`).
+    let quoted = matches!(words.as_bytes().first(), Some(b'"' | 0xE2 | 0xE3));
     for (open, close) in [('“', '”'), ('"', '"'), ('「', '」'), ('『', '』')] {
-        if words.len() >= open.len_utf8() + close.len_utf8()
+        if quoted
+            && words.len() >= open.len_utf8() + close.len_utf8()
             && words.starts_with(open)
             && words.ends_with(close)
             && !words[open.len_utf8()..words.len() - close.len_utf8()].contains([open, close])
@@ -1161,27 +1284,40 @@ fn parse_dialogue(t: &str) -> Option<Cue> {
     // Directions inside the words (`不吃了。（掏出手机）喂…`) are parentheticals too.
     parens.extend(inline_parens(t, ts, te));
     Some(Cue {
-        speakers,
+        names: base,
         extension: ext,
         parens,
         text: (ts, te),
     })
 }
 
-/// Bracketed runs inside a range, found in one pass.
+/// Bracketed runs inside a range, found in one pass over the bytes (`（` is `EF BC 88`, `）`
+/// `EF BC 89`; UTF-8 sequences never start inside another character).
 fn inline_parens(t: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    for (i, c) in t[start..end].char_indices() {
-        match c {
-            '（' | '(' => open = Some(start + i + c.len_utf8()),
-            '）' | ')' => {
+    let b = &t.as_bytes()[..end];
+    let mut i = start;
+    while i < end {
+        match b[i] {
+            b'(' => open = Some(i + 1),
+            b')' => {
                 if let Some(o) = open.take() {
-                    out.push((o, start + i));
+                    out.push((o, i));
                 }
             }
+            0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
+                Some(0x88) => open = Some(i + 3),
+                Some(0x89) => {
+                    if let Some(o) = open.take() {
+                        out.push((o, i));
+                    }
+                }
+                _ => {}
+            },
             _ => {}
         }
+        i += 1;
     }
     out
 }
@@ -1479,7 +1615,7 @@ impl<'a> Builder<'a> {
         &mut self,
         t: &str,
         base: usize,
-        cue: Cue,
+        cue: Cue<'_>,
         ctx: Option<(&[(usize, usize)], usize)>,
     ) -> usize {
         let mut next = ctx.map_or(0, |(_, i)| i + 1);
@@ -1511,22 +1647,38 @@ impl<'a> Builder<'a> {
                 next = absorbed;
             }
         }
-        let parenthetical = (!paren_spans.is_empty()).then(|| {
-            paren_spans
-                .iter()
-                .map(|p| self.src.get(p.clone()).unwrap_or("").trim())
-                .collect::<Vec<_>>()
-                .join("; ")
-        });
-        for speaker in cue.speakers {
+        let parenthetical = (!paren_spans.is_empty()).then(|| self.join_parens(&paren_spans));
+        let mut extension = cue.extension;
+        let mut parenthetical = parenthetical;
+        let mut speakers = speaker_names(cue.names).peekable();
+        while let Some(speaker) = speakers.next() {
             let mut el = Element::with_text(ElementKind::Dialogue, span.clone(), text.clone());
-            el.speaker = Some(speaker);
-            el.extension = cue.extension.clone();
-            el.parenthetical = parenthetical.clone();
-            el.parenthetical_spans = paren_spans.clone();
+            el.speaker = Some(speaker.to_string());
+            // The last speaker takes the values, the others copies.
+            if speakers.peek().is_some() {
+                el.extension = extension.clone();
+                el.parenthetical = parenthetical.clone();
+                el.parenthetical_spans = paren_spans.clone();
+            } else {
+                el.extension = extension.take();
+                el.parenthetical = parenthetical.take();
+                el.parenthetical_spans = std::mem::take(&mut paren_spans);
+            }
             self.push(el);
         }
         next
+    }
+
+    /// The parentheticals' trimmed texts joined by `; `.
+    fn join_parens(&self, spans: &[Span]) -> String {
+        let mut out = String::new();
+        for (k, p) in spans.iter().enumerate() {
+            if k > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(self.src.get(p.clone()).unwrap_or("").trim());
+        }
+        out
     }
 
     /// After a bare cue: optional `（…）` lines, then one line of plain words. Returns the next
@@ -1788,7 +1940,7 @@ mod tests {
     fn cue(line: &str) -> Option<CueParts> {
         parse_dialogue(line).map(|c| {
             (
-                c.speakers,
+                speaker_names(c.names).map(str::to_string).collect(),
                 c.extension,
                 c.parens
                     .iter()
