@@ -221,44 +221,9 @@ struct Line {
     kind: LineKind,
 }
 
-/// Physical lines as (start, end without the line ending). CR, LF and CRLF end a line.
+/// Physical lines as (start, end without the line ending), after a BOM.
 fn split_lines(src: &str) -> Vec<(usize, usize)> {
-    let b = src.as_bytes();
-    let mut out = Vec::with_capacity(src.len() / 32 + 1);
-    let mut start = if src.starts_with('\u{feff}') { 3 } else { 0 };
-    if !b.contains(&b'\r') {
-        // LF only (almost every file): `str::find` on a char searches with memchr.
-        while let Some(i) = src[start..].find('\n') {
-            out.push((start, start + i));
-            start += i + 1;
-        }
-        if start < b.len() {
-            out.push((start, b.len()));
-        }
-        return out;
-    }
-    let mut i = start;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push((start, i));
-                if b.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if start < b.len() {
-        out.push((start, b.len()));
-    }
-    out
+    super::lines::ranges(src, if src.starts_with('\u{feff}') { 3 } else { 0 })
 }
 
 /// A boneyard or note range, delimiters included.

@@ -1,6 +1,45 @@
 //! Byte offsets to 1-based lines and character columns, computed only for output.
 //! CR, LF and CRLF all end a line.
 
+/// Line ranges as (start, end without the line ending), from byte `from` on; LF, CRLF and a
+/// lone CR all end a line. The parsers' one line splitter.
+pub fn ranges(src: &str, from: usize) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::with_capacity(src.len() / 32 + 1);
+    let mut start = from.min(b.len());
+    if !b.contains(&b'\r') {
+        // LF only (almost every file): `str::find` on a char searches with memchr.
+        while let Some(i) = src.get(start..).and_then(|rest| rest.find('\n')) {
+            out.push((start, start + i));
+            start += i + 1;
+        }
+        if start < b.len() {
+            out.push((start, b.len()));
+        }
+        return out;
+    }
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push((start, i));
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                out.push((start, i));
+                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < b.len() {
+        out.push((start, b.len()));
+    }
+    out
+}
+
 /// Line starts of a text, built once per file.
 #[derive(Debug, Clone)]
 pub struct LineIndex {

@@ -116,40 +116,7 @@ pub fn is_episode_marker(line: &str) -> bool {
 
 /// Line ranges without their line endings; LF, CRLF and lone CR all end a line.
 fn line_ranges(src: &str) -> Vec<(usize, usize)> {
-    let b = src.as_bytes();
-    let mut out = Vec::with_capacity(src.len() / 32 + 1);
-    if !b.contains(&b'\r') {
-        // LF only (almost every file): `str::find` on a char searches with memchr.
-        let mut start = 0;
-        while let Some(i) = src[start..].find('\n') {
-            out.push((start, start + i));
-            start += i + 1;
-        }
-        if start < b.len() {
-            out.push((start, b.len()));
-        }
-        return out;
-    }
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push((start, i));
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                out.push((start, i));
-                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                start = i;
-            }
-            _ => i += 1,
-        }
-    }
-    if start < b.len() {
-        out.push((start, b.len()));
-    }
-    out
+    super::lines::ranges(src, 0)
 }
 
 /// Whitespace, the ideographic space, a stray BOM and zero-width spaces.
