@@ -4,9 +4,11 @@
 //! Tests marked `pending: cast` need the real cast model (a child recognised from `小宝（5岁）`);
 //! with the stub in src/cast.rs no child is found, so no child rule fires.
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
+
+mod common;
+use common::dramalint;
 
 /// A clean script: a child, nothing harmful.
 const CLEAN: &str = "1-1 日 内 客厅\n△小宝（5岁）在画画。\n";
@@ -15,22 +17,10 @@ const SLAP: &str = "1-1 日 内 客厅\n人物：小宝（5岁）、继母\n△�
 /// The same without a cast line: the age is only written inline in the action.
 const SLAP_INLINE: &str = "1-1 日 内 客厅\n△继母一巴掌扇在小宝（5岁）脸上。\n";
 
-fn dramalint(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("dramalint").unwrap();
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "200");
-    c
-}
-
-/// Run `args` in `dir`; the exit code and stdout.
+/// Run `args` in `dir`; the exit code, stdout and stderr.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = dramalint(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = common::run(dir, args);
+    (r.code, r.stdout, r.stderr)
 }
 
 fn json(stdout: &str) -> Value {

@@ -2,6 +2,8 @@
 
 use dramalint::script::{ElementKind, Format, ParseError, Script, docx, parse_bytes, parse_text};
 use proptest::prelude::*;
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn read(path: &str) -> Vec<u8> {
@@ -17,33 +19,10 @@ fn fdx(src: &str) -> Script {
     parse_text(src.to_string(), Format::Fdx)
 }
 
-/// Spans in bounds, on char boundaries, text inside span, scenes numbered and tiling.
+/// Valid, nested spans, and scenes that tile the source.
 fn check_spans(script: &Script) {
-    let src = &script.source;
-    let ok = |r: &std::ops::Range<usize>| {
-        r.start <= r.end
-            && r.end <= src.len()
-            && src.is_char_boundary(r.start)
-            && src.is_char_boundary(r.end)
-    };
-    assert_eq!(script.scenes.first().map(|s| s.index), Some(0));
-    let mut prev_end = 0;
-    for (i, scene) in script.scenes.iter().enumerate() {
-        assert_eq!(scene.index, i);
-        assert!(ok(&scene.span));
-        if i > 0 {
-            assert_eq!(scene.span.start, prev_end, "scenes tile the source");
-            assert!(scene.heading_span.as_ref().is_some_and(&ok));
-        }
-        prev_end = scene.span.end;
-        for el in &scene.elements {
-            assert!(ok(&el.span) && ok(&el.text), "{el:?}");
-            assert!(el.text.start >= el.span.start && el.text.end <= el.span.end);
-            for p in &el.parenthetical_spans {
-                assert!(ok(p) && p.start >= el.span.start && p.end <= el.span.end);
-            }
-        }
-    }
+    common::check_spans(script);
+    common::check_tiling(script);
 }
 
 /// Ranges of the non-blank `<Text>` contents in the script body and title page (not in

@@ -3,6 +3,8 @@
 
 use dramalint::script::{Element, ElementKind, Format, Script, parse_text};
 use proptest::prelude::*;
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> String {
@@ -41,50 +43,10 @@ fn outline(script: &Script) -> (Vec<String>, Vec<String>, Vec<String>) {
     (heads, speakers, transitions)
 }
 
-/// The invariants of the common brief.
+/// Valid, nested spans, and every visible character kept.
 fn check_invariants(script: &Script) {
-    let src = &script.source;
-    let ok = |r: &std::ops::Range<usize>| {
-        r.start <= r.end
-            && r.end <= src.len()
-            && src.is_char_boundary(r.start)
-            && src.is_char_boundary(r.end)
-    };
-    assert_eq!(script.scenes.first().map(|s| s.index), Some(0));
-    let mut covered = vec![false; src.len()];
-    for (i, scene) in script.scenes.iter().enumerate() {
-        assert_eq!(scene.index, i, "scenes are numbered in order");
-        assert!(ok(&scene.span), "scene span {:?}", scene.span);
-        if let Some(h) = &scene.heading_span {
-            assert!(ok(h), "heading span {h:?}");
-            assert!(h.start >= scene.span.start && h.end <= scene.span.end);
-            covered[h.clone()].iter_mut().for_each(|c| *c = true);
-        }
-        for el in &scene.elements {
-            assert!(ok(&el.span), "span {:?} of {:?}", el.span, el.kind);
-            assert!(ok(&el.text), "text {:?} of {:?}", el.text, el.kind);
-            assert!(
-                el.text.start >= el.span.start && el.text.end <= el.span.end,
-                "text {:?} outside span {:?}",
-                el.text,
-                el.span
-            );
-            for p in &el.parenthetical_spans {
-                assert!(ok(p) && p.start >= el.span.start && p.end <= el.span.end);
-            }
-            covered[el.span.clone()].iter_mut().for_each(|c| *c = true);
-        }
-    }
-    // Nothing disappears: every visible character is in an element or a heading.
-    for (i, c) in src.char_indices() {
-        if !c.is_whitespace() && c != '\u{feff}' {
-            assert!(
-                covered[i],
-                "char {c:?} at {i} is in no element: {:?}",
-                &src[src.floor_char_boundary(i.saturating_sub(20))..src.ceil_char_boundary(i + 20)]
-            );
-        }
-    }
+    common::check_spans(script);
+    common::check_coverage(script);
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 use dramalint::script::{ElementKind, Format, Script, parse_bytes, parse_text};
 use proptest::prelude::*;
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> Script {
@@ -15,64 +17,18 @@ fn md(src: &str) -> Script {
     parse_text(src.to_string(), Format::Markdown)
 }
 
-/// The invariants every parser keeps: spans in bounds and on char boundaries, text inside span,
-/// scenes numbered in order and tiling the source, and every non-whitespace character inside an
-/// element span or a heading span.
+/// Valid, nested spans, scenes that tile the whole source, every visible character kept.
 fn check_invariants(script: &Script) {
-    let src = &script.source;
-    let ok = |r: &std::ops::Range<usize>| {
-        r.start <= r.end
-            && r.end <= src.len()
-            && src.is_char_boundary(r.start)
-            && src.is_char_boundary(r.end)
-    };
-    let mut covered = vec![false; src.len()];
-    let mut mark =
-        |r: &std::ops::Range<usize>| covered[r.clone()].iter_mut().for_each(|c| *c = true);
-    assert_eq!(script.scenes.first().map(|s| s.index), Some(0));
-    let mut prev_end = 0;
-    for (i, scene) in script.scenes.iter().enumerate() {
-        assert_eq!(scene.index, i, "scenes numbered in order");
-        assert!(ok(&scene.span), "scene span {:?}", scene.span);
-        if i > 0 {
-            assert_eq!(scene.span.start, prev_end, "scenes tile the source");
-            let h = scene
-                .heading_span
-                .clone()
-                .expect("headed scene has a heading span");
-            assert!(ok(&h));
-            assert!(h.start >= scene.span.start && h.end <= scene.span.end);
-            mark(&h);
-        }
-        prev_end = scene.span.end;
-        for el in &scene.elements {
-            assert!(ok(&el.span), "element span {:?} in {}", el.span, src.len());
-            assert!(ok(&el.text), "element text {:?}", el.text);
-            assert!(
-                el.text.start >= el.span.start && el.text.end <= el.span.end,
-                "text {:?} inside span {:?}",
-                el.text,
-                el.span
-            );
-            for p in &el.parenthetical_spans {
-                assert!(ok(p) && p.start >= el.span.start && p.end <= el.span.end);
-            }
-            mark(&el.span);
-        }
+    common::check_spans(script);
+    common::check_tiling(script);
+    if let (Some(last), true) = (script.scenes.last(), script.scenes.len() > 1) {
+        assert_eq!(
+            last.span.end,
+            script.source.len(),
+            "last scene runs to the end"
+        );
     }
-    if script.scenes.len() > 1 {
-        assert_eq!(prev_end, src.len(), "last scene runs to the end");
-    }
-    for (i, c) in src.char_indices() {
-        if !c.is_whitespace() && c != '\u{feff}' {
-            assert!(
-                covered[i],
-                "char {c:?} at {i} is in no element: {:?}",
-                &src[src.floor_char_boundary(i.saturating_sub(20))
-                    ..src.ceil_char_boundary((i + 20).min(src.len()))]
-            );
-        }
-    }
+    common::check_coverage(script);
 }
 
 #[test]

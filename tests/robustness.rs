@@ -3,47 +3,18 @@
 //! code, that the message names the bad file, and that the good script is still linted and
 //! reported. Rule packs and configs from others get the same treatment (exit 2, file and line).
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+mod common;
+use common::{Run, dramalint, run};
 
 /// A small, clean Chinese plain-layout script.
 const GOOD: &str = "1-1 日 内 客厅\n△小宝在画画。\n";
 
 /// A minimal valid rule pack; tests edit it into broken ones.
 const PACK: &str = "pack: t\nlang: zh\nrules:\n  - id: t.a\n    prohibition: extremity\n    severity: error\n    message: m\n    help: h\n    keywords: [扇]\n    examples:\n      invalid: [\"x\"]\n      valid: [\"y\"]\n";
-
-fn dramalint(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("dramalint").unwrap();
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "200");
-    c
-}
-
-/// What one run gave back.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = dramalint(dir).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// `check . --format json` in `dir`, plus extra arguments.
 fn check_json(dir: &Path, extra: &[&str]) -> (Run, Value) {
