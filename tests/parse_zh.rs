@@ -6,6 +6,8 @@ use dramalint::script::{Element, ElementKind, Format, Script, decode, parse_byte
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn fixture_bytes(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/zh/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -70,52 +72,23 @@ fn lines(src: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn span_ok(src: &str, r: &std::ops::Range<usize>) -> bool {
-    r.start <= r.end
-        && r.end <= src.len()
-        && src.is_char_boundary(r.start)
-        && src.is_char_boundary(r.end)
-}
-
 /// The invariants every parse must keep.
 fn check_invariants(s: &Script) {
     let src = &s.source;
-    assert!(
-        !s.scenes.is_empty() && s.scenes[0].index == 0,
-        "scene 0 first"
-    );
+    common::check_spans(s);
+    common::check_tiling(s);
     let mut pos = 0;
     for (i, sc) in s.scenes.iter().enumerate() {
-        assert_eq!(sc.index, i, "scenes numbered in order");
         assert_eq!(sc.span.start, pos, "scene {i} starts where the last ended");
-        assert!(span_ok(src, &sc.span), "scene {i} span {:?}", sc.span);
         pos = sc.span.end;
         assert_eq!(sc.heading.is_some(), i > 0, "only scene 0 has no heading");
-        if let Some(h) = &sc.heading_span {
-            assert!(span_ok(src, h), "heading span {h:?}");
-            assert!(
-                sc.span.start <= h.start && h.end <= sc.span.end,
-                "heading inside scene"
-            );
-        }
         for e in &sc.elements {
-            assert!(span_ok(src, &e.span), "element span {:?}", e.span);
-            assert!(span_ok(src, &e.text), "element text {:?}", e.text);
-            assert!(
-                e.span.start <= e.text.start && e.text.end <= e.span.end,
-                "text {:?} inside span {:?}",
-                e.text,
-                e.span
-            );
             assert!(
                 sc.span.start <= e.span.start && e.span.end <= sc.span.end,
                 "element {:?} inside scene {i} {:?}",
                 e.span,
                 sc.span
             );
-            for p in &e.parenthetical_spans {
-                assert!(span_ok(src, p) && e.span.start <= p.start && p.end <= e.span.end);
-            }
         }
     }
     assert_eq!(pos, src.len(), "scenes cover the source");
