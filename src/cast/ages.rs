@@ -22,77 +22,92 @@ fn zh_age(prefix: &str) -> String {
 const SEX: &str = r"(?:[男女](?:性|孩|童|生)?\s*[，,、/]?\s*)";
 
 /// Right after a name: `（6岁`, `(女，6岁`, `，5岁`, `：女，六岁`, `才五岁`, `今年六岁`.
-static ZH_AFTER: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    vec![
+/// Each pattern compiles on first use, so a run compiles only those its scripts' gates open.
+static ZH_AFTER: [LazyLock<Regex>; 3] = [
+    LazyLock::new(|| {
         re(&zh_age(&format!(
             r"^\s*[（(]\s*{SEX}?(?:约|大约|今年|年约|年龄[：:]?)?\s*"
-        ))),
+        )))
+    }),
+    LazyLock::new(|| {
         re(&zh_age(&format!(
             r"^\s*[，,：:、]\s*{SEX}?(?:今年|年约|约|年龄[：:]?)?\s*"
-        ))),
+        )))
+    }),
+    LazyLock::new(|| {
         re(&zh_age(
             r"^(?:今年|才|只有|刚刚?|已经|都|快|满|还不到|不到|也才)+\s*",
-        )),
-    ]
-});
+        ))
+    }),
+];
 
 /// English right after a name: `(6)`, `(6 years old)`, `(30s)`, `, 7,`, `, a seven-year-old`,
 /// `, age 6`, ` is 7.`
-static EN_AFTER: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    let w = EN_WORD_RE;
-    vec![
-        re(r"^\s*\(\s*(?P<n>\d{1,2})s?\s*(?:years?\s*old|yrs?\.?|y/?o)?\s*[),;]"),
-        re(r"^,\s*(?P<n>\d{1,2})\s*(?:,|;|\.|:|\)|$|\s+(?:years?\s+old|yrs?)\b)"),
+static EN_AFTER: [LazyLock<Regex>; 5] = [
+    LazyLock::new(|| re(r"^\s*\(\s*(?P<n>\d{1,2})s?\s*(?:years?\s*old|yrs?\.?|y/?o)?\s*[),;]")),
+    LazyLock::new(|| re(r"^,\s*(?P<n>\d{1,2})\s*(?:,|;|\.|:|\)|$|\s+(?:years?\s+old|yrs?)\b)")),
+    LazyLock::new(|| {
         re(&format!(
-            r"(?i)^,?\s*(?:(?:who\s+)?is\s+)?(?:only\s+|just\s+|now\s+|almost\s+|barely\s+)?(?:an?\s+)?(?P<n>\d{{1,2}}|{w})[- ]years?[- ]old\b"
-        )),
+            r"(?i)^,?\s*(?:(?:who\s+)?is\s+)?(?:only\s+|just\s+|now\s+|almost\s+|barely\s+)?(?:an?\s+)?(?P<n>\d{{1,2}}|{w})[- ]years?[- ]old\b",
+            w = EN_WORD_RE
+        ))
+    }),
+    LazyLock::new(|| {
         re(&format!(
-            r"(?i)^,?\s*(?:(?:who\s+)?is\s+)?(?:only\s+|just\s+)?aged?\s+(?P<n>\d{{1,2}}|{w})\b"
-        )),
+            r"(?i)^,?\s*(?:(?:who\s+)?is\s+)?(?:only\s+|just\s+)?aged?\s+(?P<n>\d{{1,2}}|{w})\b",
+            w = EN_WORD_RE
+        ))
+    }),
+    LazyLock::new(|| {
         re(&format!(
-            r"(?i)^\s+is\s+(?:only\s+|just\s+|now\s+)?(?P<n>\d{{1,2}}|{w})\s*(?:[.!?,;]|$)"
-        )),
-    ]
-});
+            r"(?i)^\s+is\s+(?:only\s+|just\s+|now\s+)?(?P<n>\d{{1,2}}|{w})\s*(?:[.!?,;]|$)",
+            w = EN_WORD_RE
+        ))
+    }),
+];
 
 /// An age phrase BEFORE a name: `五岁的小宝`, `六岁的儿子小宝`, `a seven-year-old girl named
 /// LILY`. The name must start where the match ends.
-static BEFORE_NAME: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    vec![
+static BEFORE_NAME: [LazyLock<Regex>; 2] = [
+    LazyLock::new(|| {
         re(&format!(
             r"{}\s*的?(?:儿子|女儿|孩子|小男孩|小女孩|男孩|女孩|小朋友|宝宝|孙子|孙女)?\s*(?:名叫|叫)?$",
             zh_age("")
-        )),
+        ))
+    }),
+    LazyLock::new(|| {
         re(&format!(
             r"(?i)\b(?:an?\s+)?(?P<n>\d{{1,2}}|{})[- ]years?[- ]old(?:\s+(?:girl|boy|kid|child|son|daughter|twin))?\s*,?\s*(?:named\s+|called\s+)?$",
             EN_WORD_RE
-        )),
-    ]
-});
+        ))
+    }),
+];
 
 /// A speaker about themself: `我才五岁`, `人家三岁半`, `I'm only six`.
-static SELF: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    vec![
+static SELF: [LazyLock<Regex>; 2] = [
+    LazyLock::new(|| {
         re(&zh_age(
             r"(?:我|人家)(?:今年|才|只有|刚刚?|已经|都|快|满|还不到|不到|也才)*\s*",
-        )),
+        ))
+    }),
+    LazyLock::new(|| {
         re(&format!(
             r"\bI(?:'m|’m| am)\s+(?:only\s+|just\s+|almost\s+|nearly\s+)?(?P<n>\d{{1,2}}|{})(?:\s+years?\s+old)?\s*(?:[.!?,]|and a half|$)",
             EN_WORD_RE
-        )),
-    ]
-});
+        ))
+    }),
+];
 
 /// A bio line for a speaker (`苏念念：女，六岁，…` parsed as dialogue) or a `年龄：7` field.
-static BIO: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    vec![
-        re(&zh_age(&format!(r"^\s*{SEX}?(?:年龄[：:]\s*)?"))),
+static BIO: [LazyLock<Regex>; 3] = [
+    LazyLock::new(|| re(&zh_age(&format!(r"^\s*{SEX}?(?:年龄[：:]\s*)?")))),
+    LazyLock::new(|| {
         re(&format!(
             r"^\s*(?:年龄|年纪)\s*[：:]\s*(?P<n>{NUM_RE})\s*(?:多|来)?\s*周?岁?"
-        )),
-        re(r"(?i)^\s*age\s*[:：]\s*(?P<n>\d{1,2})\b"),
-    ]
-});
+        ))
+    }),
+    LazyLock::new(|| re(r"(?i)^\s*age\s*[:：]\s*(?P<n>\d{1,2})\b")),
+];
 
 /// What may not follow `岁` for it to be the character's present age.
 fn flashback_tail(tail: &str) -> bool {
@@ -126,11 +141,15 @@ fn number(caps: &regex::Captures<'_>) -> Option<u32> {
 /// The first pattern that matches and is not a flashback age. Each pattern comes with a gate:
 /// a cheap literal test that must hold for the pattern to match with a parseable number, so a
 /// pattern whose gate fails is skipped without running the regex (the result is the same).
-fn first_match<'r>(res: impl IntoIterator<Item = (&'r Regex, bool)>, text: &str) -> Option<Found> {
+fn first_match<'r>(
+    res: impl IntoIterator<Item = (&'r LazyLock<Regex>, bool)>,
+    text: &str,
+) -> Option<Found> {
     for (r, gate) in res {
         if !gate {
             continue;
         }
+        let r: &Regex = r;
         for caps in r.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             if flashback_tail(&text[m.end()..]) {
@@ -148,7 +167,7 @@ fn first_match<'r>(res: impl IntoIterator<Item = (&'r Regex, bool)>, text: &str)
 }
 
 /// Every pattern of a list behind one gate.
-fn all(res: &[Regex], gate: bool) -> impl Iterator<Item = (&Regex, bool)> {
+fn all(res: &[LazyLock<Regex>], gate: bool) -> impl Iterator<Item = (&LazyLock<Regex>, bool)> {
     res.iter().map(move |r| (r, gate))
 }
 
@@ -249,15 +268,21 @@ static BARE: LazyLock<Regex> =
 
 /// Compile the age regexes now (a spare worker does this when a run starts).
 pub fn warm() {
-    for set in [&ZH_AFTER, &EN_AFTER, &BEFORE_NAME, &SELF, &BIO] {
-        LazyLock::force(set);
+    for r in ZH_AFTER
+        .iter()
+        .chain(&EN_AFTER)
+        .chain(&BEFORE_NAME)
+        .chain(&SELF)
+        .chain(&BIO)
+    {
+        LazyLock::force(r);
     }
     LazyLock::force(&BARE);
 }
 
 /// The value of an age field split off as its own line (`年龄` / `7`).
 pub fn bare(text: &str) -> Option<Found> {
-    first_match([(&*BARE, true)], text)
+    first_match([(&BARE, true)], text)
 }
 
 /// Whether a line is a bio field giving only an age (`年龄：7`), for the last-named character.
