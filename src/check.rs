@@ -325,11 +325,14 @@ pub fn run_each(
         v
     };
     if !jobs.is_empty() {
+        // The rules' triggers first: they cost the most and a file needs them last, after
+        // parsing and the cast model (which builds the lexicon itself if it gets there first).
+        let first = first_lang(&jobs[0].1, &jobs[0].2);
         let warm = move || {
-            cast::warm_lexicon();
             for s in &engines {
-                s.engine.warm();
+                s.engine.warm(first);
             }
+            cast::warm_lexicon();
             cast::warm_regexes();
         };
         match &pool {
@@ -355,6 +358,21 @@ pub fn run_each(
     // A `Break` only means the consumer stopped listening; that is not an error of the run.
     let _ = hand_on();
     Ok(())
+}
+
+/// The language the first file is most likely in, from its config or its first 8 KB: the
+/// warm-up builds that language's triggers first.
+fn first_lang(p: &Path, s: &Setup) -> Lang {
+    if let Some(l) = s.config.lang.and_then(|l| l.lang()) {
+        return l;
+    }
+    let mut head = Vec::with_capacity(8192);
+    if p.as_os_str() != "-"
+        && let Ok(f) = std::fs::File::open(p)
+    {
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 8192), &mut head);
+    }
+    crate::engine::detect_lang(&String::from_utf8_lossy(&head))
 }
 
 /// The path a file's report shows.

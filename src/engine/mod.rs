@@ -368,11 +368,15 @@ impl Engine {
         })
     }
 
-    /// Build both languages' triggers now: a run calls this on a spare worker, so the first
-    /// script does not wait for them.
-    pub fn warm(&self) {
-        self.triggers(Lang::Zh);
-        self.triggers(Lang::En);
+    /// Build both languages' triggers now, `first` first: a run calls this on a spare worker,
+    /// so the first script does not wait for them.
+    pub fn warm(&self, first: Lang) {
+        let other = match first {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        self.triggers(first);
+        self.triggers(other);
     }
 
     pub fn prohibition(&self, f: &Finding) -> Option<Prohibition> {
