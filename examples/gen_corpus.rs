@@ -241,43 +241,7 @@ pub fn fountain_script(rng: &mut Rng, ep: usize, target: usize) -> String {
         ep % 97,
         ep
     );
-    let child = rng.pick(EN_CHILDREN);
-    while s.len() < target {
-        let a1 = rng.pick(EN_ADULTS);
-        let a2 = rng.pick(EN_ADULTS);
-        let with_child = rng.one_in(4);
-        let io = if rng.one_in(2) { "INT." } else { "EXT." };
-        let _ = writeln!(
-            s,
-            "{} {} - {}\n",
-            io,
-            rng.pick(EN_PLACES),
-            rng.pick(EN_TIMES)
-        );
-        if with_child {
-            let age = 4 + rng.below(8);
-            let _ = writeln!(
-                s,
-                "{child} ({age}) sits on the stairs, hugging a stuffed rabbit.\n"
-            );
-        }
-        for _ in 0..5 + rng.below(10) {
-            if rng.one_in(3) {
-                let line = fill(rng.pick(EN_ACTIONS), &title(a1), &title(child));
-                let _ = writeln!(s, "{line}\n");
-            } else if with_child && rng.one_in(5) {
-                let _ = writeln!(s, "{child}\n{}\n", rng.pick(EN_CHILD_LINES));
-            } else {
-                let who = if rng.one_in(2) { a1 } else { a2 };
-                let paren = if rng.one_in(6) { "(quietly)\n" } else { "" };
-                let _ = writeln!(s, "{who}\n{paren}{}\n", rng.pick(EN_LINES));
-            }
-            if with_child && rng.one_in(60) {
-                let line = fill(rng.pick(EN_HITS), &title(a1), &title(child));
-                let _ = writeln!(s, "{line}\n");
-            }
-        }
-    }
+    en_scenes(rng, &mut s, target, false);
     s
 }
 
@@ -286,6 +250,13 @@ pub fn fountain_script(rng: &mut Rng, ep: usize, target: usize) -> String {
 pub fn markdown_script(rng: &mut Rng, ep: usize, target: usize) -> String {
     let mut s = String::with_capacity(target + 4096);
     let _ = writeln!(s, "# Heiress Returns — Episode {ep}\n");
+    en_scenes(rng, &mut s, target, true);
+    s
+}
+
+/// English scenes until `s` reaches `target` bytes, as Fountain or as Markdown (`md`). Markdown
+/// draws no parentheticals and no rare hits, so each layout keeps its own random sequence.
+fn en_scenes(rng: &mut Rng, s: &mut String, target: usize, md: bool) {
     let child = rng.pick(EN_CHILDREN);
     while s.len() < target {
         let a1 = rng.pick(EN_ADULTS);
@@ -294,7 +265,8 @@ pub fn markdown_script(rng: &mut Rng, ep: usize, target: usize) -> String {
         let io = if rng.one_in(2) { "INT." } else { "EXT." };
         let _ = writeln!(
             s,
-            "### {} {} - {}\n",
+            "{}{} {} - {}\n",
+            if md { "### " } else { "" },
             io,
             rng.pick(EN_PLACES),
             rng.pick(EN_TIMES)
@@ -311,14 +283,27 @@ pub fn markdown_script(rng: &mut Rng, ep: usize, target: usize) -> String {
                 let line = fill(rng.pick(EN_ACTIONS), &title(a1), &title(child));
                 let _ = writeln!(s, "{line}\n");
             } else if with_child && rng.one_in(5) {
-                let _ = writeln!(s, "**{child}:** {}\n", rng.pick(EN_CHILD_LINES));
+                let line = rng.pick(EN_CHILD_LINES);
+                let _ = if md {
+                    writeln!(s, "**{child}:** {line}\n")
+                } else {
+                    writeln!(s, "{child}\n{line}\n")
+                };
             } else {
                 let who = if rng.one_in(2) { a1 } else { a2 };
-                let _ = writeln!(s, "**{who}:** {}\n", rng.pick(EN_LINES));
+                if md {
+                    let _ = writeln!(s, "**{who}:** {}\n", rng.pick(EN_LINES));
+                } else {
+                    let paren = if rng.one_in(6) { "(quietly)\n" } else { "" };
+                    let _ = writeln!(s, "{who}\n{paren}{}\n", rng.pick(EN_LINES));
+                }
+            }
+            if !md && with_child && rng.one_in(60) {
+                let line = fill(rng.pick(EN_HITS), &title(a1), &title(child));
+                let _ = writeln!(s, "{line}\n");
             }
         }
     }
-    s
 }
 
 struct Args {

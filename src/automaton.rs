@@ -22,12 +22,11 @@ pub struct Adaptive {
 
 impl Adaptive {
     /// `builder` sets everything but the kind (match kind, case folding, …).
-    pub fn new<P: AsRef<[u8]>>(
+    pub fn new(
         builder: &AhoCorasickBuilder,
-        words: impl IntoIterator<Item = P>,
+        words: Vec<Vec<u8>>,
         dfa_after: usize,
     ) -> Result<Adaptive, BuildError> {
-        let words: Vec<Vec<u8>> = words.into_iter().map(|w| w.as_ref().to_vec()).collect();
         // No prefilter for the NFA: building one costs more than it saves on a small run.
         let nfa = builder
             .clone()
@@ -88,7 +87,8 @@ mod tests {
         let mut b = AhoCorasickBuilder::new();
         b.match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true);
-        let a = Adaptive::new(&b, ["小孩", "孩子", "Kid", "kids"], 10).unwrap();
+        let words = ["小孩", "孩子", "Kid", "kids"].map(|w| w.as_bytes().to_vec());
+        let a = Adaptive::new(&b, words.to_vec(), 10).unwrap();
         let hay = "那个小孩子和KIDS在一起, a kid.";
         let first = matches(a.get(5), hay);
         assert!(a.dfa.get().is_none());

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::Path;
 
 mod common;
-use common::dramalint;
+use common::check_stdin;
 
 /// A clean script: a child, nothing harmful.
 const CLEAN: &str = "1-1 日 内 客厅\n△小宝（5岁）在画画。\n";
@@ -82,39 +82,22 @@ fn child_finding_exits_1() {
 #[test]
 fn stdin_with_stdin_filename() {
     let d = tempfile::tempdir().unwrap();
-    let out = dramalint(d.path())
-        .args([
-            "check",
-            "-",
-            "--stdin-filename",
-            "ep01.txt",
-            "--format",
-            "json",
-        ])
-        .write_stdin(CLEAN)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v = json(&String::from_utf8_lossy(&out.stdout));
+    let out = check_stdin(d.path(), "ep01.txt", CLEAN, &[]);
+    assert_eq!(out.code, 0);
+    let v = out.json();
     let f = &v["files"][0];
     assert_eq!(f["path"], "ep01.txt");
     assert_eq!(f["format"], "zh");
     assert_eq!(f["scenes"], 1);
     // The name picks the format: the same text as Fountain is read as Fountain.
-    let out = dramalint(d.path())
-        .args([
-            "check",
-            "-",
-            "--stdin-filename",
-            "ep01.fountain",
-            "--format",
-            "json",
-        ])
-        .write_stdin("INT. KITCHEN - DAY\n\nMary sits.\n")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let v = json(&String::from_utf8_lossy(&out.stdout));
+    let out = check_stdin(
+        d.path(),
+        "ep01.fountain",
+        "INT. KITCHEN - DAY\n\nMary sits.\n",
+        &[],
+    );
+    assert_eq!(out.code, 0);
+    let v = out.json();
     assert_eq!(v["files"][0]["format"], "fountain");
     assert_eq!(v["files"][0]["path"], "ep01.fountain");
 }
@@ -130,20 +113,9 @@ fn child_finding_with_inline_age_exits_1() {
 #[test]
 fn stdin_finding_exits_1() {
     let d = tempfile::tempdir().unwrap();
-    let out = dramalint(d.path())
-        .args([
-            "check",
-            "-",
-            "--stdin-filename",
-            "ep01.txt",
-            "--format",
-            "json",
-        ])
-        .write_stdin(SLAP)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v = json(&String::from_utf8_lossy(&out.stdout));
+    let out = check_stdin(d.path(), "ep01.txt", SLAP, &[]);
+    assert_eq!(out.code, 1);
+    let v = out.json();
     assert_eq!(rules_of(&v, "ep01.txt"), ["zh.extremity.slap"]);
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{Run, dramalint, run};
+use common::{Run, check_stdin, run};
 
 /// A small, clean Chinese plain-layout script.
 const GOOD: &str = "1-1 日 内 客厅\n△小宝在画画。\n";
@@ -195,22 +195,10 @@ fn file_over_max_file_size_is_refused_and_others_linted() {
 #[test]
 fn standard_input_over_max_file_size_is_refused() {
     let d = tempfile::tempdir().unwrap();
-    let out = dramalint(d.path())
-        .args([
-            "check",
-            "-",
-            "--stdin-filename",
-            "in.txt",
-            "--format",
-            "json",
-            "--max-file-size",
-            "100",
-        ])
-        .write_stdin("△小宝在画画。\n".repeat(50))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let input = "△小宝在画画。\n".repeat(50);
+    let out = check_stdin(d.path(), "in.txt", &input, &["--max-file-size", "100"]);
+    assert_eq!(out.code, 2);
+    let v = out.json();
     let e = file_entry(&v, "in.txt")["error"].as_str().unwrap();
     assert!(e.contains("over the 100-byte limit"), "{e}");
 }

@@ -608,8 +608,12 @@ pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut b = AhoCorasickBuilder::new();
     b.match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true);
-    let ac = Adaptive::new(&b, list.iter().map(|(p, _)| p.as_str()), DFA_AFTER)
-        .expect("the lexicon is a constant list of short words");
+    let ac = Adaptive::new(
+        &b,
+        list.iter().map(|(p, _)| p.as_bytes().to_vec()).collect(),
+        DFA_AFTER,
+    )
+    .expect("the lexicon is a constant list of short words");
     Lexicon {
         ascii: list.iter().map(|(p, _)| p.is_ascii()).collect(),
         entries: list.into_iter().map(|(_, e)| e).collect(),

@@ -85,7 +85,7 @@ impl Triggers {
             let mut b = aho_corasick::AhoCorasickBuilder::new();
             b.ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard);
-            t.automaton = Some(Adaptive::new(&b, &words, DFA_AFTER).map_err(|e| e.to_string())?);
+            t.automaton = Some(Adaptive::new(&b, words, DFA_AFTER).map_err(|e| e.to_string())?);
         }
         Ok(t)
     }

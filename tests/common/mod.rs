@@ -24,6 +24,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Run {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -32,12 +42,20 @@ impl Run {
 }
 
 pub fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = dramalint(dir).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::from(dramalint(dir).args(args).output().unwrap())
+}
+
+/// `check - --stdin-filename NAME --format json [extra]` with `input` on standard input.
+pub fn check_stdin(dir: &Path, name: &str, input: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "-", "--stdin-filename", name, "--format", "json"];
+    args.extend_from_slice(extra);
+    Run::from(
+        dramalint(dir)
+            .args(&args)
+            .write_stdin(input)
+            .output()
+            .unwrap(),
+    )
 }
 
 /// A range inside the source, on character boundaries.
