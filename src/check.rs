@@ -303,8 +303,8 @@ pub fn run_each(
     let lint_chunk = |chunk: &[(String, PathBuf, Arc<Setup>)]| -> Vec<FileReport> {
         chunk
             .par_iter()
-            .map(|(_, p, s)| {
-                let mut r = lint_path(p, s, opts);
+            .map(|(name, p, s)| {
+                let mut r = lint_path(name, p, s, opts);
                 if !opts.keep_source || r.diagnostics.is_empty() {
                     r.source = None;
                 }
@@ -502,9 +502,10 @@ pub fn error_report(path: String, error: String) -> FileReport {
     }
 }
 
-fn lint_path(p: &Path, s: &Setup, opts: &CheckOptions) -> FileReport {
+/// Read, parse and lint one input; `name` is the path its report shows.
+fn lint_path(name: &str, p: &Path, s: &Setup, opts: &CheckOptions) -> FileReport {
     let is_stdin = p.as_os_str() == "-";
-    let name = report_name(p, opts);
+    let name = name.to_string();
     let limit = opts.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
     let bytes = if is_stdin {
         let mut buf = Vec::new();
