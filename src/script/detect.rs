@@ -53,8 +53,9 @@ pub fn detect_format(name: &str, text: &str) -> Format {
 }
 
 fn looks_like_fdx(text: &str) -> bool {
-    let head: String = text.chars().take(512).collect();
-    head.contains("<FinalDraft")
+    // The first 512 characters, without copying them.
+    let end = text.char_indices().nth(512).map_or(text.len(), |(i, _)| i);
+    text[..end].contains("<FinalDraft")
 }
 
 /// Plain text: the Chinese layout when enough lines look Chinese, else Fountain.
@@ -66,15 +67,16 @@ pub fn detect_plain(text: &str) -> Format {
     let b = text.as_bytes();
     let mut start = 0;
     while lines < 400 {
-        let end = b[start..]
-            .iter()
-            .position(|&x| x == b'\n' || x == b'\r')
-            .map_or(b.len(), |i| start + i);
+        let end = memchr::memchr2(b'\n', b'\r', &b[start..]).map_or(b.len(), |i| start + i);
         let line = &b[start..end];
         if !is_blank(&text[start..end]) {
             lines += 1;
-            let (han, chars) = han_and_chars(line);
-            if han * 3 >= chars.max(1) || has_fullwidth_colon(line) {
+            // The colon test first: it is a memchr-speed search, and most Chinese lines (cues,
+            // labels) have one, so their characters need no counting.
+            if has_fullwidth_colon(line) || {
+                let (han, chars) = han_and_chars(line);
+                han * 3 >= chars.max(1)
+            } {
                 han_lines += 1;
             }
         }
@@ -107,16 +109,20 @@ fn is_blank(line: &str) -> bool {
 
 /// Whether `：` (`EF BC 9A`) occurs in the line.
 fn has_fullwidth_colon(b: &[u8]) -> bool {
-    b.iter()
-        .enumerate()
-        .any(|(i, &x)| x == 0x9A && i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC)
+    // Its last byte with memchr (a continuation byte, rare in other characters), then the two
+    // before it.
+    memchr::memchr_iter(0x9A, b).any(|i| i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC)
 }
 
 /// Characters in U+4E00..=U+9FFF and all characters of valid UTF-8, counted on bytes: those
 /// ideographs are the three-byte sequences led by `E4 B8..` up to `E9 ..`.
 fn han_and_chars(b: &[u8]) -> (usize, usize) {
-    let chars = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
-    let leads = b.iter().filter(|&&x| (0xE4..=0xE9).contains(&x)).count();
+    // One branch-free pass for both counts (it vectorizes).
+    let (mut chars, mut leads) = (0usize, 0usize);
+    for &x in b {
+        chars += usize::from(x & 0xC0 != 0x80);
+        leads += usize::from(x.wrapping_sub(0xE4) < 6);
+    }
     // `E4` also leads U+4000..U+4DFF (second byte below `B8`), rare: look only when present.
     let below = if b.contains(&0xE4) {
         b.iter()

@@ -461,9 +461,23 @@ impl Out {
                 elements: Vec::new(),
             });
         }
-        for el in self.elements {
-            let idx = starts.partition_point(|&s| s <= el.span.start);
-            if let Some(scene) = scenes.get_mut(idx) {
+        // Count each scene's elements first, so each scene's list is allocated once.
+        let idx: Vec<usize> = self
+            .elements
+            .iter()
+            .map(|el| starts.partition_point(|&s| s <= el.span.start))
+            .collect();
+        let mut counts = vec![0usize; scenes.len()];
+        for &k in &idx {
+            if let Some(c) = counts.get_mut(k) {
+                *c += 1;
+            }
+        }
+        for (scene, &c) in scenes.iter_mut().zip(&counts) {
+            scene.elements.reserve_exact(c);
+        }
+        for (el, k) in self.elements.into_iter().zip(idx) {
+            if let Some(scene) = scenes.get_mut(k) {
                 scene.elements.push(el);
             }
         }

@@ -6,33 +6,17 @@
 pub fn ranges(src: &str, from: usize) -> Vec<(usize, usize)> {
     let b = src.as_bytes();
     let mut out = Vec::with_capacity(src.len() / 32 + 1);
-    let mut start = from.min(b.len());
-    if !b.contains(&b'\r') {
-        // LF only (almost every file): `str::find` on a char searches with memchr.
-        while let Some(i) = src.get(start..).and_then(|rest| rest.find('\n')) {
-            out.push((start, start + i));
-            start += i + 1;
+    let from = from.min(b.len());
+    let mut start = from;
+    // Every `\n` and `\r` ends a line, except the `\n` of a CRLF (which ends nothing new).
+    // memchr finds them; the text between is never looked at.
+    for i in memchr::memchr2_iter(b'\n', b'\r', &b[from..]).map(|i| from + i) {
+        if b[i] == b'\n' && i > from && b[i - 1] == b'\r' {
+            start = i + 1;
+            continue;
         }
-        if start < b.len() {
-            out.push((start, b.len()));
-        }
-        return out;
-    }
-    let mut i = start;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push((start, i));
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                out.push((start, i));
-                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-                start = i;
-            }
-            _ => i += 1,
-        }
+        out.push((start, i));
+        start = i + 1;
     }
     if start < b.len() {
         out.push((start, b.len()));
@@ -49,15 +33,13 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 2);
+        starts.push(0);
+        // A line starts after every `\n`, and after every `\r` not followed by `\n`.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
             }
-            i += 1;
         }
         LineIndex { starts }
     }
@@ -108,6 +90,60 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte splitter the memchr version replaced.
+    fn ranges_naive(src: &str, from: usize) -> Vec<(usize, usize)> {
+        let b = src.as_bytes();
+        let (mut out, mut start) = (Vec::new(), from.min(b.len()));
+        let mut i = start;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => {
+                    out.push((start, i));
+                    i += 1;
+                    start = i;
+                }
+                b'\r' => {
+                    out.push((start, i));
+                    i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                    start = i;
+                }
+                _ => i += 1,
+            }
+        }
+        if start < b.len() {
+            out.push((start, b.len()));
+        }
+        out
+    }
+
+    #[test]
+    fn ranges_match_a_byte_loop() {
+        for t in [
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "a",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\rb\r\r\nc\n\n",
+            "\r\r\n\n\r",
+            "小宝：你好\r\n△走\r",
+        ] {
+            for from in 0..=t.len() + 1 {
+                assert_eq!(ranges(t, from), ranges_naive(t, from), "{t:?} {from}");
+            }
+            let b = t.as_bytes();
+            let mut starts = vec![0];
+            for i in 0..b.len() {
+                if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            assert_eq!(LineIndex::new(t).starts, starts, "{t:?}");
+        }
+    }
 
     #[test]
     fn lines_and_columns_count_chars() {

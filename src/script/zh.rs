@@ -82,11 +82,69 @@ fn can_start_heading_char(c: char) -> bool {
     c.is_ascii_digit()
         || ('０'..='９').contains(&c)
         || matches!(c, '第' | '场' | '内' | '外' | '室')
-        || TIME_FIRSTS.binary_search(&c).is_ok()
+        || is_time_first(c)
 }
 
-/// First characters of [`TIMES`], so the per-line first-character test is a few compares.
-static TIME_FIRSTS: LazyLock<Vec<char>> = LazyLock::new(|| first_chars(TIMES));
+/// The first characters of [`TIMES`] (a unit test checks the list), so the per-line
+/// first-character test is a few compares.
+fn is_time_first(c: char) -> bool {
+    matches!(
+        c,
+        '上' | '下'
+            | '中'
+            | '傍'
+            | '凌'
+            | '午'
+            | '半'
+            | '同'
+            | '夜'
+            | '拂'
+            | '日'
+            | '早'
+            | '昏'
+            | '晚'
+            | '晨'
+            | '次'
+            | '正'
+            | '深'
+            | '清'
+            | '白'
+            | '翌'
+            | '黄'
+            | '黎'
+    )
+}
+
+/// Whether a trimmed line starting with `c` is plain: an action mark, or a common CJK
+/// ideograph that no comment, end or cut word, episode marker, flashback start or heading
+/// starts with (a unit test checks this against each recogniser's first-character test). Only
+/// a flashback end and the body forms can claim such a line, so the other tests are skipped.
+fn plain_start(c: char) -> bool {
+    matches!(c, '△' | '▲' | '▽' | '▼' | '◆' | '◇')
+        || (('\u{4e00}'..='\u{9fff}').contains(&c)
+            && !is_time_first(c)
+            && !matches!(
+                c,
+                '完' | '本'
+                    | '全'
+                    | '剧'
+                    | '终'
+                    | '未'
+                    | '待'
+                    | '切'
+                    | '转'
+                    | '叠'
+                    | '淡'
+                    | '黑'
+                    | '第'
+                    | '闪'
+                    | '回'
+                    | '场'
+                    | '内'
+                    | '外'
+                    | '室'
+            ))
+}
 
 /// The distinct first characters of a word list.
 fn first_chars(words: &[&str]) -> Vec<char> {
@@ -119,9 +177,25 @@ fn line_ranges(src: &str) -> Vec<(usize, usize)> {
     super::lines::ranges(src, 0)
 }
 
-/// Whitespace, the ideographic space, a stray BOM and zero-width spaces.
+/// Whitespace, the ideographic space, a stray BOM and zero-width spaces: `char::is_whitespace`
+/// (Unicode White_Space, listed here so the test is a few compares instead of a table lookup;
+/// a unit test checks the list against the standard library) plus U+FEFF and U+200B.
 fn is_ws(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200b}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+            | '\u{feff}'
+    )
 }
 
 /// Byte range of `s` without surrounding whitespace, relative to `s`.
@@ -133,12 +207,46 @@ fn trim_range(s: &str) -> (usize, usize) {
         Some(&x) if !may_start_ws(x) => 0,
         _ => s.len() - s.trim_start_matches(is_ws).len(),
     };
-    let end = match s.chars().next_back() {
-        Some(c) if (c as u32) < 0x80 && !may_start_ws(c as u8) => s.len(),
-        Some(c) if !is_ws(c) => s.len(),
-        _ => s.trim_end_matches(is_ws).len(),
+    let end = if may_end_ws(b) {
+        s.trim_end_matches(is_ws).len()
+    } else {
+        s.len()
     };
     (start, end.max(start))
+}
+
+/// Whether text may end with an [`is_ws`] character, judged on its last bytes: false is
+/// certain. ASCII ends are tested as is; a multi-byte end only when its bytes spell one of the
+/// whitespace characters (`C2 85`, `C2 A0`, `E1 9A 80`, `E2 80 80..8B`, `E2 80 A8/A9/AF`,
+/// `E2 81 9F`, `E3 80 80`, `EF BB BF`; a lead byte never occurs inside another character).
+fn may_end_ws(b: &[u8]) -> bool {
+    let n = b.len();
+    match b.last() {
+        None => false,
+        Some(&x) if x < 0x80 => may_start_ws(x),
+        Some(_) => {
+            (n >= 2 && b[n - 2] == 0xC2 && matches!(b[n - 1], 0x85 | 0xA0))
+                || (n >= 3
+                    && matches!(
+                        (b[n - 3], b[n - 2], b[n - 1]),
+                        (0xE1, 0x9A, 0x80)
+                            | (0xE2, 0x80, 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF)
+                            | (0xE2, 0x81, 0x9F)
+                            | (0xE3, 0x80, 0x80)
+                            | (0xEF, 0xBB, 0xBF)
+                    ))
+        }
+    }
+}
+
+/// `str::trim` (Unicode White_Space), answered on bytes when neither end can be whitespace.
+fn std_trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match b.first() {
+        None => s,
+        Some(&x) if !may_start_ws(x) && !may_end_ws(b) => s,
+        Some(_) => s.trim(),
+    }
 }
 
 /// `s` without surrounding whitespace.
@@ -244,7 +352,7 @@ fn split_combo(s: &str) -> Option<(&str, &str)> {
 
 /// Dialogue extensions: who or how the voice is heard, not a performance direction.
 fn is_extension(s: &str) -> bool {
-    let s = s.trim();
+    let s = std_trim(s);
     // Every extension is at most 12 bytes (`内心独白`): upper-case on the stack.
     let mut buf = [0u8; 12];
     let Some(up) = buf.get_mut(..s.len()) else {
@@ -324,7 +432,7 @@ fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
     // with every listed label.
     static FIRSTS: LazyLock<Vec<char>> =
         LazyLock::new(|| first_chars(&[CAST, NOTE, SYNOPSIS, TITLE].concat()));
-    let label = label.trim();
+    let label = std_trim(label);
     if label.ends_with("字幕") || label == "字幕卡" {
         Some(ElementKind::Subtitle)
     } else if label.ends_with("备注") {
@@ -347,7 +455,7 @@ fn label_kind(label: &str, front_matter: bool) -> Option<ElementKind> {
 /// Cast-list headers that introduce a block of `名字：介绍` lines in the front matter.
 fn opens_cast_block(label: &str) -> bool {
     matches!(
-        label.trim(),
+        std_trim(label),
         "人物"
             | "人物表"
             | "人物介绍"
@@ -387,6 +495,11 @@ fn is_num_char(c: char) -> bool {
 fn number_value(s: &str) -> Option<String> {
     if s.is_empty() {
         return None;
+    }
+    if s.bytes().all(|x| x.is_ascii_digit()) {
+        // Plain ASCII digits (almost every heading): no conversion to make.
+        let trimmed = s.trim_start_matches('0');
+        return Some(if trimmed.is_empty() { "0" } else { trimmed }.to_string());
     }
     if s.chars()
         .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
@@ -600,8 +713,15 @@ fn flash_start(t: &str) -> Option<usize> {
 /// Start of a flashback-end marker at the end of the line. Bracketed markers may close a line of
 /// text; bare ones (`闪回结束`) must be the whole line, so prose ending in `回到现实` stays prose.
 fn flash_end(t: &str) -> Option<usize> {
+    // Every marker ends with a bracket, `束` or `实`, whose last bytes are `91`, `]`, `89`, `)`,
+    // `9F` and `9E`, before trailing stops (`。` ends in `82`, `！` in `81`): other lines stop here.
+    if !matches!(
+        t.as_bytes().last(),
+        Some(0x91 | b']' | 0x89 | b')' | 0x9F | 0x9E | 0x82 | b'.' | 0x81)
+    ) {
+        return None;
+    }
     let core = t.trim_end_matches(['。', '.', '！']);
-    // Every marker ends with a bracket, `束` or `实`.
     if !core
         .chars()
         .next_back()
@@ -807,10 +927,12 @@ fn heading_fields(rest: &str) -> Option<Fields> {
         has_comma: rest.contains(['，', ',']),
         ..Fields::default()
     };
-    let mut places: Vec<&str> = Vec::new();
+    // The place fields joined by spaces, built in place (never longer than `rest`).
+    let cap = rest.len();
+    let mut place: Option<String> = None;
     let mut first = true;
-    let (rest, tail) = split_marker_parens(rest);
-    for tok in fields_of(rest).into_iter().chain(tail) {
+    let (rest, tail, n_tail) = split_marker_parens(rest);
+    for tok in fields_of(rest).chain(tail.into_iter().take(n_tail)) {
         let marker = note_marker(&mut f, tok);
         if first {
             f.first_is_marker = marker;
@@ -818,13 +940,15 @@ fn heading_fields(rest: &str) -> Option<Fields> {
             first = false;
         }
         if !marker {
-            places.push(tok);
+            let p = place.get_or_insert_with(|| String::with_capacity(cap));
+            if f.place_fields > 0 {
+                p.push(' ');
+            }
+            p.push_str(tok);
+            f.place_fields += 1;
         }
     }
-    f.place_fields = places.len();
-    if !places.is_empty() {
-        f.place = Some(places.join(" "));
-    }
+    f.place = place;
     Some(f)
 }
 
@@ -874,10 +998,12 @@ fn is_marker_paren(group: &str) -> bool {
 }
 
 /// Cut trailing `（日）` / `（夜/内）` groups (and `【1min】` durations) off a heading remainder.
-/// Returns the remainder and the marker groups, which are fields of their own.
-fn split_marker_parens(rest: &str) -> (&str, Vec<&str>) {
+/// Returns the remainder and the marker groups (the first `n` of the array, last group first),
+/// which are fields of their own.
+fn split_marker_parens(rest: &str) -> (&str, [&str; 4], usize) {
     let mut rest = rest.trim_end_matches(is_ws);
-    let mut groups = Vec::new();
+    let mut groups = [""; 4];
+    let mut n = 0;
     // A handful of groups at most; the bound keeps odd input linear.
     for _ in 0..4 {
         if rest.ends_with('】')
@@ -890,20 +1016,20 @@ fn split_marker_parens(rest: &str) -> (&str, Vec<&str>) {
             && let Some(open) = rest.rfind(['（', '('])
             && is_marker_paren(&rest[open..])
         {
-            groups.push(&rest[open..]);
+            groups[n] = &rest[open..];
+            n += 1;
             rest = rest[..open].trim_end_matches(is_ws);
             continue;
         }
         break;
     }
-    (rest, groups)
+    (rest, groups, n)
 }
 
 /// Split a heading remainder into fields at separators (`·` and `.` belong to place names).
-fn fields_of(rest: &str) -> Vec<&str> {
+fn fields_of(rest: &str) -> impl Iterator<Item = &str> {
     rest.split(|c: char| is_sep(c) && c != '·' && c != '.' && c != '．')
         .filter(|p| !p.is_empty())
-        .collect()
 }
 
 fn accept_heading(lead: &Lead, rest: &str, f: &Fields) -> bool {
@@ -929,6 +1055,10 @@ struct HeadCast {
 
 /// Find `人物：…` on a heading line. Returns the heading's length and the cast list, if any.
 fn split_cast(body: &str) -> (usize, Option<HeadCast>) {
+    // Every label must be followed by a colon: most headings have none.
+    if find_colon(body).is_none() {
+        return (body.len(), None);
+    }
     let found = ["出场人物", "登场人物", "人物", "出场"]
         .iter()
         .filter_map(|l| {
@@ -969,9 +1099,27 @@ struct Labelled<'a> {
 /// start inside another character).
 fn find_colon(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    b.iter()
-        .enumerate()
-        .position(|(i, &x)| x == b':' || (x == 0xEF && b[i..].starts_with("：".as_bytes())))
+    // memchr for `:` and `：`'s last byte `9A`; a `9A` ends a `：` when `EF BC` precede it.
+    // (No `:` can sit inside a `：`, so the first hit is the first colon.)
+    memchr::memchr2_iter(b':', 0x9A, b).find_map(|i| {
+        if b[i] == b':' {
+            Some(i)
+        } else {
+            (i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC).then(|| i - 2)
+        }
+    })
+}
+
+/// The first `(` or `（` (`EF BC 88`) in `s`.
+fn bracket_pos(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'(', 0x88, b).find_map(|i| {
+        if b[i] == b'(' {
+            Some(i)
+        } else {
+            (i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC).then(|| i - 2)
+        }
+    })
 }
 
 fn labelled(t: &str) -> Option<Labelled<'_>> {
@@ -1020,8 +1168,10 @@ fn labelled(t: &str) -> Option<Labelled<'_>> {
     }
     let colon = find_colon(t)?;
     // `字幕（黑底白字）：…`: the label is the word before the bracket.
-    let label = t[..colon].split(['（', '(']).next().unwrap_or("");
-    if label.chars().count() > 8 {
+    let label = &t[..colon];
+    // More than 32 bytes is more than 8 characters, whatever the brackets.
+    let label = &label[..bracket_pos(label).unwrap_or(label.len())];
+    if label.len() > 32 || label.chars().count() > 8 {
         return None;
     }
     let clen = t[colon..].chars().next().map_or(1, char::len_utf8);
@@ -1072,7 +1222,12 @@ fn is_age(inner: &str) -> bool {
     // The pattern starts with optional whitespace and then a digit or a Chinese numeral.
     let first = inner.trim_start().chars().next();
     if !first.is_some_and(|c| {
-        c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二两三四五六七八九十".contains(c)
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || matches!(
+                c,
+                '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
     }) {
         return false;
     }
@@ -1080,17 +1235,29 @@ fn is_age(inner: &str) -> bool {
 }
 
 fn valid_speaker(name: &str) -> bool {
-    let n = name.chars().count();
     let ascii = name.is_ascii();
-    if n == 0 || (ascii && n > 20) || (!ascii && n > 8) {
+    // At most 20 ASCII or 8 other characters; every character is at most 4 bytes.
+    if name.is_empty() || (ascii && name.len() > 20) || (!ascii && name.len() > 32) {
         return false;
     }
     if name.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
         return false;
     }
-    if !name.chars().all(|c| {
-        is_alnum(c) || matches!(c, '·' | '•' | '・' | '.' | '_' | '\'' | '-') || (ascii && c == ' ')
-    }) {
+    // One pass: the length in characters, the allowed characters, and the particles that mark
+    // prose with a colon (`他笑着说：`, `妈妈对小宝说：`).
+    let mut n = 0;
+    let mut particle = false;
+    for c in name.chars() {
+        n += 1;
+        if !(is_alnum(c)
+            || matches!(c, '·' | '•' | '・' | '.' | '_' | '\'' | '-')
+            || (ascii && c == ' '))
+        {
+            return false;
+        }
+        particle |= matches!(c, '的' | '了' | '着' | '把' | '被');
+    }
+    if !ascii && n > 8 {
         return false;
     }
     static FIRSTS: LazyLock<Vec<char>> =
@@ -1101,8 +1268,7 @@ fn valid_speaker(name: &str) -> bool {
     {
         return false;
     }
-    // Prose with a colon: `他笑着说：`, `妈妈对小宝说：`.
-    if name.contains(['的', '了', '着', '把', '被']) {
+    if particle {
         return false;
     }
     let ends_with_verb = name.ends_with(['说', '道', '问', '喊', '叫', '答', '吼', '骂', '笑']);
@@ -1264,8 +1430,9 @@ fn inline_parens(t: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let b = &t.as_bytes()[..end];
-    let mut i = start;
-    while i < end {
+    // Only `(`, `)` and the lead byte `EF` of `（）` matter: memchr jumps between them.
+    for i in memchr::memchr3_iter(b'(', b')', 0xEF, b.get(start..).unwrap_or_default()) {
+        let i = start + i;
         match b[i] {
             b'(' => open = Some(i + 1),
             b')' => {
@@ -1273,7 +1440,7 @@ fn inline_parens(t: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
                     out.push((o, i));
                 }
             }
-            0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
+            _ if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
                 Some(0x88) => open = Some(i + 3),
                 Some(0x89) => {
                     if let Some(o) = open.take() {
@@ -1284,7 +1451,6 @@ fn inline_parens(t: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
             },
             _ => {}
         }
-        i += 1;
     }
     out
 }
@@ -1377,6 +1543,12 @@ impl<'a> Builder<'a> {
         ctx: Option<(&[(usize, usize)], usize)>,
     ) -> usize {
         let next = ctx.map_or(0, |(_, i)| i + 1);
+        if t.chars().next().is_some_and(plain_start) {
+            if self.flash_marker(t, base, line_start) {
+                return next;
+            }
+            return self.body(t, base, ctx);
+        }
         let whole = base..base + t.len();
         let at = |r: (usize, usize)| base + r.0..base + r.1;
         if let Some(rest) = t.strip_prefix("//") {
@@ -1483,7 +1655,7 @@ impl<'a> Builder<'a> {
         self.scene_flashback = flash || heading.contains("闪回") || heading.contains("回忆");
         let index = self.scenes.len();
         // Elements already taken from this line (`【闪回】第2集 …`) belong to the new scene.
-        let moved = match self.scenes.last_mut() {
+        let mut moved = match self.scenes.last_mut() {
             Some(prev) => {
                 let keep = prev
                     .elements
@@ -1494,6 +1666,8 @@ impl<'a> Builder<'a> {
             }
             None => Vec::new(),
         };
+        // Room for a typical scene's elements, so pushing them seldom reallocates.
+        moved.reserve(16);
         self.scenes.push(Scene {
             index,
             heading: Some(heading),
@@ -1704,6 +1878,32 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_character_lists_match_the_words() {
+        let times = first_chars(TIMES);
+        for c in '\0'..=char::MAX {
+            assert_eq!(is_time_first(c), times.contains(&c), "{c:?}");
+            assert_eq!(
+                is_ws(c),
+                c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}'),
+                "{c:?}"
+            );
+            if is_ws(c) {
+                // The byte test may say yes for other characters, never no for whitespace.
+                assert!(may_end_ws(format!("x{c}").as_bytes()), "{c:?}");
+            }
+            if plain_start(c) {
+                // No structural recogniser may start with a plain character.
+                let line = format!("{c}1集 日 内 完");
+                assert!(!is_end_decoration(c) && !END_FIRSTS.contains(&c), "{c:?}");
+                assert!(!can_start_heading_char(c) && !is_ws(c), "{c:?}");
+                assert!(!matches!(c, '#' | '*' | '/' | '第' | '闪' | '回'), "{c:?}");
+                assert!(episode(&line).is_none() && flash_start(&line).is_none());
+                assert!(parse_heading(&line).is_none() && !is_end_or_cut(&line));
+            }
+        }
+    }
 
     /// heading text, number, time, setting, place
     type Parts = (
