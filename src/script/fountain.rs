@@ -28,7 +28,17 @@ static HEADING_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a heading prefix starts `t`. Every prefix starts with `i` or `e` in either case
 /// (the case-insensitive letters fold to nothing else), so other lines skip the regex.
 fn has_heading_prefix(t: &str) -> bool {
-    matches!(t.as_bytes().first(), Some(b'i' | b'I' | b'e' | b'E')) && HEADING_PREFIX.is_match(t)
+    // The second character is `n`, `x` or `s` in either case (`s` also folds to `ſ`, led by
+    // `C5`), or the `.`/`/` of `I./E`, `I/E`: cue names and prose such as `ISABEL` or `Every`
+    // mostly fail on these two bytes.
+    matches!(
+        t.as_bytes(),
+        [
+            b'i' | b'I' | b'e' | b'E',
+            b'n' | b'N' | b'x' | b'X' | b's' | b'S' | b'.' | b'/' | 0xC5,
+            ..
+        ]
+    ) && HEADING_PREFIX.is_match(t)
 }
 
 /// A `#1A#` scene number at the end of a heading.
@@ -274,7 +284,12 @@ fn find_masks(src: &str, raw: &[(usize, usize)]) -> Vec<Mask> {
     let mut masks = Vec::new();
     let mut bone_open = true;
     let mut i = 0;
-    while i + 1 < b.len() {
+    // Masks open on `/*` and `[[`: memchr jumps to the next `/` or `[`.
+    while let Some(k) = memchr::memchr2(b'/', b'[', b.get(i..).unwrap_or_default()) {
+        i += k;
+        if i + 1 >= b.len() {
+            break;
+        }
         match (b[i], b[i + 1]) {
             (b'/', b'*') if bone_open => match first_at(&bone_close, i + 2) {
                 Some(c) => {
@@ -580,7 +595,7 @@ impl<'a> Doc<'a> {
             return i + 1;
         }
         let may_head = (sep || self.is_caps_heading(i)) && !t.starts_with('!');
-        if let Some(parts) = parse_heading(self.raw(i)).filter(|_| may_head) {
+        if let Some(parts) = may_head.then(|| parse_heading(self.raw(i))).flatten() {
             let l = self.lines[i];
             out.headings.push((l.start..l.end, parts));
             return i + 1;
@@ -858,6 +873,23 @@ mod tests {
 
     fn heading(line: &str) -> Option<(String, HeadingParts)> {
         parse_heading(line).map(|p| (line[p.text.clone()].to_string(), p))
+    }
+
+    #[test]
+    fn heading_prefix_byte_test_keeps_every_match() {
+        // Whatever follows the first letter, a line the pattern accepts passes the byte test.
+        for c in ('\0'..='\u{2fff}').chain(['\u{feff}', '\u{ff4e}', '\u{1d427}']) {
+            for first in ['i', 'I', 'e', 'E'] {
+                for tail in [
+                    "nt. X", "xt. X", "st. X", "/e. X", "t. X", "/ext. X", "NT X", "e. X",
+                ] {
+                    let line = format!("{first}{c}{tail}");
+                    if HEADING_PREFIX.is_match(&line) {
+                        assert!(has_heading_prefix(&line), "{line:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

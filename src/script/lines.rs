@@ -9,19 +9,25 @@ pub fn ranges(src: &str, from: usize) -> Vec<(usize, usize)> {
     let from = from.min(b.len());
     let mut start = from;
     // Every `\n` and `\r` ends a line, except the `\n` of a CRLF (which ends nothing new).
-    // memchr finds them; the text between is never looked at.
-    for i in memchr::memchr2_iter(b'\n', b'\r', &b[from..]).map(|i| from + i) {
+    for_each_line_break(&b[from..], |i| {
+        let i = from + i;
         if b[i] == b'\n' && i > from && b[i - 1] == b'\r' {
             start = i + 1;
-            continue;
+            return;
         }
         out.push((start, i));
         start = i + 1;
-    }
+    });
     if start < b.len() {
         out.push((start, b.len()));
     }
     out
+}
+
+/// Call `f` with the offset of every `\n` and `\r`, in order (memchr: the text between is
+/// never looked at; measured faster than a SWAR bit-mask loop on 40-byte lines).
+fn for_each_line_break(b: &[u8], f: impl FnMut(usize)) {
+    memchr::memchr2_iter(b'\n', b'\r', b).for_each(f);
 }
 
 /// Line starts of a text, built once per file.
@@ -36,11 +42,11 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 2);
         starts.push(0);
         // A line starts after every `\n`, and after every `\r` not followed by `\n`.
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        for_each_line_break(bytes, |i| {
             if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 starts.push(i + 1);
             }
-        }
+        });
         LineIndex { starts }
     }
 
@@ -119,6 +125,7 @@ mod tests {
 
     #[test]
     fn ranges_match_a_byte_loop() {
+        let long = "a\r\nbc\rdef\n\n小宝：好\r".repeat(20);
         for t in [
             "",
             "\n",
@@ -130,6 +137,7 @@ mod tests {
             "a\rb\r\r\nc\n\n",
             "\r\r\n\n\r",
             "小宝：你好\r\n△走\r",
+            long.as_str(),
         ] {
             for from in 0..=t.len() + 1 {
                 assert_eq!(ranges(t, from), ranges_naive(t, from), "{t:?} {from}");

@@ -219,6 +219,7 @@ fn trim_range(s: &str) -> (usize, usize) {
 /// certain. ASCII ends are tested as is; a multi-byte end only when its bytes spell one of the
 /// whitespace characters (`C2 85`, `C2 A0`, `E1 9A 80`, `E2 80 80..8B`, `E2 80 A8/A9/AF`,
 /// `E2 81 9F`, `E3 80 80`, `EF BB BF`; a lead byte never occurs inside another character).
+#[inline]
 fn may_end_ws(b: &[u8]) -> bool {
     let n = b.len();
     match b.last() {
@@ -1112,14 +1113,9 @@ fn find_colon(s: &str) -> Option<usize> {
 
 /// The first `(` or `（` (`EF BC 88`) in `s`.
 fn bracket_pos(s: &str) -> Option<usize> {
+    // Labels are short: a byte loop beats a memchr call.
     let b = s.as_bytes();
-    memchr::memchr2_iter(b'(', 0x88, b).find_map(|i| {
-        if b[i] == b'(' {
-            Some(i)
-        } else {
-            (i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC).then(|| i - 2)
-        }
-    })
+    (0..b.len()).find(|&i| b[i] == b'(' || b[i..].starts_with(&[0xEF, 0xBC, 0x88]))
 }
 
 fn labelled(t: &str) -> Option<Labelled<'_>> {
@@ -1198,19 +1194,35 @@ struct Cue<'a> {
 
 /// The matching close bracket for an open bracket at `at`; returns (inner range, end).
 fn bracket_at(t: &str, at: usize) -> Option<((usize, usize), usize)> {
-    let open = t[at..].chars().next()?;
-    if !matches!(open, '（' | '(') {
-        return None;
+    // On bytes: `（` is `EF BC 88` and `）` is `EF BC 89`.
+    let b = t.as_bytes();
+    let inner_start = match b.get(at..)? {
+        [b'(', ..] => at + 1,
+        [0xEF, 0xBC, 0x88, ..] => at + 3,
+        _ => return None,
+    };
+    // Parentheticals are short; a lone bracket must not make us scan the whole line: the close
+    // must be among the next 40 characters.
+    let mut i = inner_start;
+    for _ in 0..40 {
+        match b.get(i..)? {
+            [b')', ..] => return Some(((inner_start, i), i + 1)),
+            [0xEF, 0xBC, 0x89, ..] => return Some(((inner_start, i), i + 3)),
+            [x, ..] => i += utf8_len(*x),
+            [] => return None,
+        }
     }
-    let inner_start = at + open.len_utf8();
-    // Parentheticals are short; a lone bracket must not make us scan the whole line.
-    let window = &t[inner_start..];
-    let close = window
-        .char_indices()
-        .take(40)
-        .find(|(_, c)| matches!(c, '）' | ')'))?;
-    let inner_end = inner_start + close.0;
-    Some(((inner_start, inner_end), inner_end + close.1.len_utf8()))
+    None
+}
+
+/// The length of the UTF-8 sequence a lead byte starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// `6岁`, `六岁`, `6岁，林墨琛的儿子`, `5个月`: an age note in a cue.
