@@ -5,7 +5,7 @@
 pub mod context;
 pub mod suppress;
 
-use crate::automaton::{DFA_AFTER, Overlapping};
+use crate::automaton::{Overlapping, TRIE_DFA_AFTER};
 use crate::cast::Cast;
 use crate::rules::compile::{ascii_word_bounded, build_automaton};
 use crate::rules::schema::Window;
@@ -83,7 +83,7 @@ impl Triggers {
         }
         if !words.is_empty() {
             t.automaton =
-                Some(Overlapping::new(words, true, DFA_AFTER).map_err(|e| e.to_string())?);
+                Some(Overlapping::new(words, true, TRIE_DFA_AFTER).map_err(|e| e.to_string())?);
         }
         Ok(t)
     }
