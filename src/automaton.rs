@@ -273,11 +273,20 @@ impl TrieNfa {
                 b
             };
         }
-        let folded = |w: &[u8]| -> Vec<u8> { w.iter().map(|&b| fold[b as usize]).collect() };
-        let keys: Vec<Vec<u8>> = words.iter().map(|w| folded(w)).collect();
-        // Stable: words equal once folded keep their index order, as their matches must.
+        // Words already folded (the usual case: lowercased) are used as they are.
+        let keys: Vec<std::borrow::Cow<[u8]>> = words
+            .iter()
+            .map(|w| {
+                if w.iter().all(|&b| fold[b as usize] == b) {
+                    std::borrow::Cow::Borrowed(w.as_slice())
+                } else {
+                    std::borrow::Cow::Owned(w.iter().map(|&b| fold[b as usize]).collect())
+                }
+            })
+            .collect();
+        // Words equal once folded keep their index order, as their matches must.
         let mut order: Vec<u32> = (0..words.len() as u32).collect();
-        order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
 
         // The trie, in one pass over the sorted words: a word shares the path of the one
         // before it up to their common prefix. Children are created in byte order.

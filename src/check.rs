@@ -330,9 +330,9 @@ pub fn run_each(
     if !jobs.is_empty() && threads > 1 {
         // In the order the first file needs them: the lexicon (its cast model), its language's
         // triggers and the patterns it will likely run (compiled on first use otherwise, one
-        // after another in the middle of its lint), then the cast regexes; the other
-        // language's triggers only when more files may need them. A one-thread run builds
-        // each on first use instead, and nothing it does not need.
+        // after another in the middle of its lint); the cast regexes (a file compiles those
+        // its gates need) and the other language's triggers only when more files follow. A
+        // one-thread run builds each on first use instead, and nothing it does not need.
         let (first, first_setup) = (jobs[0].1.clone(), jobs[0].2.clone());
         let more = jobs.len() > 1;
         let warm = move || {
@@ -343,8 +343,8 @@ pub fn run_each(
                 s.engine.warm_lang(lang);
             }
             crate::rules::compile::warm_patterns(&first_setup.engine.rules, lang, &text);
-            cast::warm_regexes();
             if more {
+                cast::warm_regexes();
                 for s in &engines {
                     s.engine.warm(lang);
                 }
