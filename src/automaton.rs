@@ -4,7 +4,7 @@
 //! one script with the NFA; a catalogue run builds it after the first megabytes and then scans
 //! several times faster. Both kinds report the same matches in the same order.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -71,10 +71,537 @@ impl Adaptive {
     }
 }
 
+/// Most words or bytes an [`Overlapping`] automaton builds its own trie for; beyond that (far
+/// beyond any rule set) the `aho_corasick` NFA is used, with its own limits and errors.
+const TRIE_MAX: usize = 1 << 28;
+
+/// Bytes an [`Overlapping`] automaton scans with its trie before it builds its DFA: the DFA
+/// takes a few milliseconds to build and scans several times faster, so it pays after a few
+/// scripts; a one-file run never builds it.
+pub const TRIE_DFA_AFTER: usize = 256 << 10;
+
+/// Most DFA transitions (states × byte classes) an [`Overlapping`] automaton builds; beyond
+/// that it keeps scanning with its trie.
+const DFA_MAX: usize = 1 << 25;
+
+/// An automaton for overlapping searches with standard semantics (every occurrence of every
+/// word), as the rules' triggers need. It starts as a trie with failure links built here,
+/// which takes a fifth of the time `aho_corasick` takes to build its NFA over the same words
+/// (the critical path of a one-file run), and becomes a DFA made from that trie once the run
+/// has scanned `dfa_after` bytes. Both report what `AhoCorasick::find_overlapping_iter`
+/// reports, in its order (see [`TrieNfa`]).
+pub struct Overlapping {
+    first: First,
+    builder: AhoCorasickBuilder,
+    words: Vec<Vec<u8>>,
+    dfa: OnceLock<Option<Later>>,
+    scanned: AtomicUsize,
+    dfa_after: usize,
+}
+
+/// What an [`Overlapping`] automaton scans with before its DFA exists.
+enum First {
+    Trie(Box<TrieNfa>),
+    /// For word lists the trie does not take (an empty word, absurd sizes).
+    Ac(AhoCorasick),
+}
+
+/// And after.
+enum Later {
+    Dfa(TrieDfa),
+    Ac(AhoCorasick),
+}
+
+impl Overlapping {
+    pub fn new(
+        words: Vec<Vec<u8>>,
+        ascii_case_insensitive: bool,
+        dfa_after: usize,
+    ) -> Result<Overlapping, BuildError> {
+        let mut builder = AhoCorasickBuilder::new();
+        builder
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(ascii_case_insensitive);
+        let first = match TrieNfa::new(&words, ascii_case_insensitive) {
+            Some(t) => First::Trie(Box::new(t)),
+            None => First::Ac(
+                builder
+                    .clone()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .prefilter(false)
+                    .build(&words)?,
+            ),
+        };
+        Ok(Overlapping {
+            first,
+            builder,
+            words,
+            dfa: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            dfa_after,
+        })
+    }
+
+    /// The automaton to scan `len` more bytes with.
+    pub fn get(&self, len: usize) -> Scanner<'_> {
+        if let Some(d) = self.dfa.get() {
+            return self.later(d.as_ref());
+        }
+        let seen = self.scanned.fetch_add(len, Ordering::Relaxed) + len;
+        if seen < self.dfa_after {
+            return self.first();
+        }
+        let later = self.dfa.get_or_init(|| match &self.first {
+            First::Trie(t) => t.dfa().map(Later::Dfa),
+            // A DFA over its size limit is no error: the first automaton goes on serving.
+            First::Ac(_) => self
+                .builder
+                .clone()
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.words)
+                .ok()
+                .map(Later::Ac),
+        });
+        self.later(later.as_ref())
+    }
+
+    fn later<'a>(&'a self, later: Option<&'a Later>) -> Scanner<'a> {
+        match (later, &self.first) {
+            (Some(Later::Dfa(d)), First::Trie(t)) => Scanner::Dfa(t, d),
+            (Some(Later::Ac(a)), _) => Scanner::Ac(a),
+            _ => self.first(),
+        }
+    }
+
+    fn first(&self) -> Scanner<'_> {
+        match &self.first {
+            First::Trie(t) => Scanner::Trie(t),
+            First::Ac(a) => Scanner::Ac(a),
+        }
+    }
+}
+
+/// An automaton to run one overlapping search with.
+#[derive(Clone, Copy)]
+pub enum Scanner<'a> {
+    Trie(&'a TrieNfa),
+    Dfa(&'a TrieNfa, &'a TrieDfa),
+    Ac(&'a AhoCorasick),
+}
+
+impl<'a> Scanner<'a> {
+    /// Every occurrence of every word: by end, then longest first (then by word index among
+    /// words equal up to ASCII case), as `AhoCorasick::find_overlapping_iter` reports them.
+    pub fn find_overlapping_iter<'h, H: AsRef<[u8]> + ?Sized>(
+        &self,
+        haystack: &'h H,
+    ) -> ScanIter<'a, 'h> {
+        match *self {
+            Scanner::Trie(t) => ScanIter::Trie(t.find_overlapping_iter(haystack.as_ref())),
+            Scanner::Dfa(t, d) => ScanIter::Dfa(d.find_overlapping_iter(t, haystack.as_ref())),
+            Scanner::Ac(a) => ScanIter::Ac(a.find_overlapping_iter(haystack)),
+        }
+    }
+}
+
+pub enum ScanIter<'a, 'h> {
+    Trie(TrieIter<'a, 'h>),
+    Dfa(DfaIter<'a, 'h>),
+    Ac(aho_corasick::FindOverlappingIter<'a, 'h>),
+}
+
+impl Iterator for ScanIter<'_, '_> {
+    type Item = aho_corasick::Match;
+
+    fn next(&mut self) -> Option<aho_corasick::Match> {
+        match self {
+            ScanIter::Trie(t) => t.next(),
+            ScanIter::Dfa(d) => d.next(),
+            ScanIter::Ac(a) => a.next(),
+        }
+    }
+}
+
+/// No state.
+const NONE: u32 = u32::MAX;
+/// The root (start) state.
+const ROOT: u32 = 0;
+
+/// A standard Aho-Corasick automaton: a trie of the words (ASCII-lowercased when case is
+/// ignored, the haystack lowercased as it is read) with failure links. Each state's match
+/// list is its own words (in index order) followed by its failure state's list, which is how
+/// `aho_corasick` orders them, so overlapping searches report the same matches in the same
+/// order. Built from the words sorted, so the trie takes one pass and no lookups.
+pub struct TrieNfa {
+    /// Byte → byte as read (ASCII lowercasing, or the identity).
+    fold: [u8; 256],
+    /// Per state: its row in `dense` (states near the root), or NONE.
+    dense_row: Vec<u32>,
+    /// Rows of 256 next states (NONE: no transition; the root's missing ones loop to it).
+    dense: Vec<u32>,
+    /// Per state: its transitions are `bytes[edges[s]..edges[s + 1]]`, sorted by byte.
+    edges: Vec<u32>,
+    bytes: Vec<u8>,
+    next: Vec<u32>,
+    fail: Vec<u32>,
+    /// Per state: (start, len) of its match list in `pids`.
+    matches: Vec<(u32, u32)>,
+    pids: Vec<u32>,
+    /// Length of each word.
+    lens: Vec<u32>,
+    /// States breadth first (each after its failure state).
+    order: Vec<u32>,
+}
+
+/// States at this depth or less get a dense row (the root and the states after one or two
+/// bytes: where the trie is wide, as after the first bytes of a Chinese character).
+const DENSE_DEPTH: u32 = 2;
+
+impl TrieNfa {
+    /// None for a word list it does not take (an empty word, absurd sizes).
+    pub fn new(words: &[Vec<u8>], ascii_case_insensitive: bool) -> Option<TrieNfa> {
+        let total: usize = words.iter().map(Vec::len).sum();
+        if words.iter().any(Vec::is_empty) || words.len() >= TRIE_MAX || total >= TRIE_MAX {
+            return None;
+        }
+        let mut fold = [0u8; 256];
+        for (i, f) in fold.iter_mut().enumerate() {
+            let b = i as u8;
+            *f = if ascii_case_insensitive {
+                b.to_ascii_lowercase()
+            } else {
+                b
+            };
+        }
+        // Words already folded (the usual case: lowercased) are used as they are.
+        let keys: Vec<std::borrow::Cow<[u8]>> = words
+            .iter()
+            .map(|w| {
+                if w.iter().all(|&b| fold[b as usize] == b) {
+                    std::borrow::Cow::Borrowed(w.as_slice())
+                } else {
+                    std::borrow::Cow::Owned(w.iter().map(|&b| fold[b as usize]).collect())
+                }
+            })
+            .collect();
+        // Words equal once folded keep their index order, as their matches must.
+        let mut order: Vec<u32> = (0..words.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
+
+        // The trie, in one pass over the sorted words: a word shares the path of the one
+        // before it up to their common prefix. Children are created in byte order.
+        let mut parent: Vec<u32> = vec![NONE];
+        let mut byte: Vec<u8> = vec![0];
+        let mut depth: Vec<u32> = vec![0];
+        let mut own: Vec<(u32, u32)> = Vec::with_capacity(words.len());
+        let mut path: Vec<u32> = vec![ROOT];
+        let mut prev: &[u8] = &[];
+        for &pid in &order {
+            let key = &keys[pid as usize];
+            let common = key.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            path.truncate(common + 1);
+            for (d, &b) in key.iter().enumerate().skip(common) {
+                let s = parent.len() as u32;
+                parent.push(path[d]);
+                byte.push(b);
+                depth.push(d as u32 + 1);
+                path.push(s);
+            }
+            own.push((path[key.len()], pid));
+            prev = key;
+        }
+        let n = parent.len();
+
+        // Transitions grouped by state (creation order keeps each group sorted by byte).
+        let mut edges = vec![0u32; n + 1];
+        for &p in &parent[1..] {
+            edges[p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            edges[i + 1] += edges[i];
+        }
+        let mut fill = edges.clone();
+        let mut bytes = vec![0u8; n - 1];
+        let mut next = vec![0u32; n - 1];
+        for s in 1..n {
+            let p = parent[s] as usize;
+            let at = fill[p] as usize;
+            bytes[at] = byte[s];
+            next[at] = s as u32;
+            fill[p] += 1;
+        }
+        let mut dense_row = vec![NONE; n];
+        let mut dense = Vec::new();
+        for s in (0..n).filter(|&s| depth[s] <= DENSE_DEPTH) {
+            let row = dense.len();
+            let missing = if s == ROOT as usize { ROOT } else { NONE };
+            dense.resize(row + 256, missing);
+            for e in edges[s] as usize..edges[s + 1] as usize {
+                dense[row + bytes[e] as usize] = next[e];
+            }
+            dense_row[s] = (row / 256) as u32;
+        }
+        let mut t = TrieNfa {
+            fold,
+            dense_row,
+            dense,
+            edges,
+            bytes,
+            next,
+            fail: vec![ROOT; n],
+            matches: vec![(0, 0); n],
+            pids: Vec::with_capacity(words.len()),
+            lens: words.iter().map(|w| w.len() as u32).collect(),
+            order: Vec::new(),
+        };
+        t.link(&own);
+        Some(t)
+    }
+
+    /// Failure links and match lists, breadth first: a state's failure state is shallower,
+    /// so its list is complete when the state's is made.
+    fn link(&mut self, own: &[(u32, u32)]) {
+        let n = self.fail.len();
+        // `own` is sorted by state: each word's state was created for it or is the previous
+        // word's.
+        let mut own_at = vec![(0u32, 0u32); n];
+        for (i, &(s, _)) in own.iter().enumerate() {
+            let e = &mut own_at[s as usize];
+            if e.1 == 0 {
+                e.0 = i as u32;
+            }
+            e.1 += 1;
+        }
+        let mut queue: Vec<u32> = Vec::with_capacity(n);
+        queue.push(ROOT);
+        let mut head = 0;
+        while head < queue.len() {
+            let s = queue[head];
+            head += 1;
+            for e in self.edges[s as usize] as usize..self.edges[s as usize + 1] as usize {
+                let (b, c) = (self.bytes[e], self.next[e]);
+                queue.push(c);
+                let f = if s == ROOT {
+                    ROOT
+                } else {
+                    let mut f = self.fail[s as usize];
+                    loop {
+                        let x = self.step(f, b);
+                        if x != NONE {
+                            break x;
+                        }
+                        f = self.fail[f as usize];
+                    }
+                };
+                self.fail[c as usize] = f;
+                let (o, k) = own_at[c as usize];
+                let inherited = self.matches[f as usize];
+                self.matches[c as usize] = if k == 0 {
+                    inherited
+                } else {
+                    let start = self.pids.len();
+                    self.pids
+                        .extend(own[o as usize..(o + k) as usize].iter().map(|&(_, p)| p));
+                    let (fs, fl) = (inherited.0 as usize, inherited.1 as usize);
+                    self.pids.extend_from_within(fs..fs + fl);
+                    (start as u32, (self.pids.len() - start) as u32)
+                };
+            }
+        }
+        self.order = queue;
+    }
+
+    /// The DFA of this automaton (None if too big): one row of next states per state and
+    /// byte class, a state's row being its failure state's with its own transitions written
+    /// over it. Its states are the trie's, so it reports the same matches.
+    pub fn dfa(&self) -> Option<TrieDfa> {
+        // Class 0: every byte no word holds (it leads back to the root from anywhere).
+        let mut used = [false; 256];
+        for &b in &self.bytes {
+            used[b as usize] = true;
+        }
+        let mut of_folded = [0u8; 256];
+        let mut stride = 1usize;
+        for b in 0..256 {
+            if used[b] {
+                of_folded[b] = stride as u8;
+                stride += 1;
+            }
+        }
+        if stride > 256 {
+            // Every byte value is used: the class id would not fit in a byte.
+            return None;
+        }
+        let mut class = Box::new([0u8; 256]);
+        for (b, c) in class.iter_mut().enumerate() {
+            *c = of_folded[self.fold[b] as usize];
+        }
+        let n = self.fail.len();
+        if n.checked_mul(stride)? > DFA_MAX {
+            return None;
+        }
+        let mut table = vec![ROOT; n * stride];
+        for &s in &self.order {
+            let s = s as usize;
+            if s != ROOT as usize {
+                let f = self.fail[s] as usize;
+                table.copy_within(f * stride..(f + 1) * stride, s * stride);
+            }
+            for e in self.edges[s] as usize..self.edges[s + 1] as usize {
+                table[s * stride + of_folded[self.bytes[e] as usize] as usize] = self.next[e];
+            }
+        }
+        Some(TrieDfa {
+            class,
+            stride,
+            table,
+        })
+    }
+
+    /// The state after `b` from `s` (the root never fails), NONE if `s` has no such
+    /// transition.
+    #[inline]
+    fn step(&self, s: u32, b: u8) -> u32 {
+        let row = self.dense_row[s as usize];
+        if row != NONE {
+            return self.dense[row as usize * 256 + b as usize];
+        }
+        let (lo, hi) = (
+            self.edges[s as usize] as usize,
+            self.edges[s as usize + 1] as usize,
+        );
+        for (i, &x) in self.bytes[lo..hi].iter().enumerate() {
+            if x >= b {
+                return if x == b { self.next[lo + i] } else { NONE };
+            }
+        }
+        NONE
+    }
+
+    pub fn find_overlapping_iter<'a, 'h>(&'a self, haystack: &'h [u8]) -> TrieIter<'a, 'h> {
+        TrieIter {
+            nfa: self,
+            hay: haystack,
+            at: 0,
+            state: ROOT,
+            pending: 0..0,
+        }
+    }
+}
+
+/// Overlapping matches of a [`TrieNfa`].
+pub struct TrieIter<'a, 'h> {
+    nfa: &'a TrieNfa,
+    hay: &'h [u8],
+    /// Bytes read.
+    at: usize,
+    state: u32,
+    /// Matches of the current state still to report (indices into `pids`).
+    pending: std::ops::Range<usize>,
+}
+
+impl Iterator for TrieIter<'_, '_> {
+    type Item = aho_corasick::Match;
+
+    fn next(&mut self) -> Option<aho_corasick::Match> {
+        let nfa = self.nfa;
+        loop {
+            if let Some(i) = self.pending.next() {
+                let pid = nfa.pids[i] as usize;
+                let start = self.at - nfa.lens[pid] as usize;
+                return Some(aho_corasick::Match::must(pid, start..self.at));
+            }
+            let &b = self.hay.get(self.at)?;
+            let b = nfa.fold[b as usize];
+            let mut s = self.state;
+            self.state = loop {
+                let x = nfa.step(s, b);
+                if x != NONE {
+                    break x;
+                }
+                s = nfa.fail[s as usize];
+            };
+            self.at += 1;
+            let (ms, ml) = nfa.matches[self.state as usize];
+            self.pending = ms as usize..(ms + ml) as usize;
+        }
+    }
+}
+
+/// The DFA of a [`TrieNfa`] (see [`TrieNfa::dfa`]); match lists are the trie's.
+pub struct TrieDfa {
+    /// Byte → class (ASCII case folded in).
+    class: Box<[u8; 256]>,
+    /// Classes per row.
+    stride: usize,
+    table: Vec<u32>,
+}
+
+impl TrieDfa {
+    pub fn find_overlapping_iter<'a, 'h>(
+        &'a self,
+        nfa: &'a TrieNfa,
+        haystack: &'h [u8],
+    ) -> DfaIter<'a, 'h> {
+        DfaIter {
+            dfa: self,
+            nfa,
+            hay: haystack,
+            at: 0,
+            state: ROOT,
+            pending: 0..0,
+        }
+    }
+}
+
+/// Overlapping matches of a [`TrieDfa`].
+pub struct DfaIter<'a, 'h> {
+    dfa: &'a TrieDfa,
+    nfa: &'a TrieNfa,
+    hay: &'h [u8],
+    at: usize,
+    state: u32,
+    pending: std::ops::Range<usize>,
+}
+
+impl Iterator for DfaIter<'_, '_> {
+    type Item = aho_corasick::Match;
+
+    fn next(&mut self) -> Option<aho_corasick::Match> {
+        let (dfa, nfa) = (self.dfa, self.nfa);
+        loop {
+            if let Some(i) = self.pending.next() {
+                let pid = nfa.pids[i] as usize;
+                let start = self.at - nfa.lens[pid] as usize;
+                return Some(aho_corasick::Match::must(pid, start..self.at));
+            }
+            let mut s = self.state as usize;
+            let mut at = self.at;
+            // Straight through states with nothing to report.
+            loop {
+                let Some(&b) = self.hay.get(at) else {
+                    self.at = at;
+                    self.state = s as u32;
+                    return None;
+                };
+                s = dfa.table[s * dfa.stride + dfa.class[b as usize] as usize] as usize;
+                at += 1;
+                if nfa.matches[s].1 != 0 {
+                    break;
+                }
+            }
+            self.at = at;
+            self.state = s as u32;
+            let (ms, ml) = nfa.matches[s];
+            self.pending = ms as usize..(ms + ml) as usize;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::MatchKind;
+    use proptest::prelude::*;
 
     fn matches(ac: &AhoCorasick, hay: &str) -> Vec<(usize, usize, usize)> {
         ac.find_iter(hay)
@@ -97,5 +624,81 @@ mod tests {
         assert_eq!(first, second);
         assert_eq!(first.len(), 3);
         assert_eq!(matches(a.any(), hay), first);
+    }
+
+    fn standard(words: &[Vec<u8>], ci: bool, kind: AhoCorasickKind) -> AhoCorasick {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(ci)
+            .kind(Some(kind))
+            .build(words)
+            .unwrap()
+    }
+
+    fn all(it: impl Iterator<Item = aho_corasick::Match>) -> Vec<(usize, usize, usize)> {
+        it.map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect()
+    }
+
+    /// The trie reports what `aho_corasick` reports, in its order, with and without case.
+    fn same_as_aho_corasick(words: &[Vec<u8>], hay: &[u8]) {
+        for ci in [false, true] {
+            let t = TrieNfa::new(words, ci).unwrap();
+            let got = all(t.find_overlapping_iter(hay));
+            let d = t.dfa().unwrap();
+            assert_eq!(all(d.find_overlapping_iter(&t, hay)), got);
+            for kind in [AhoCorasickKind::ContiguousNFA, AhoCorasickKind::DFA] {
+                let want = all(standard(words, ci, kind).find_overlapping_iter(hay));
+                assert_eq!(got, want, "ci {ci} {kind:?} words {words:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn trie_matches_like_aho_corasick() {
+        let words: Vec<Vec<u8>> = [
+            "他", "他们", "们", "打他", "KID", "kid", "Kids", "i", "d", "打",
+        ]
+        .iter()
+        .map(|w| w.as_bytes().to_vec())
+        .collect();
+        same_as_aho_corasick(&words, "打他们的kids, KIDS 和 Kid。他".as_bytes());
+        assert!(TrieNfa::new(&[Vec::new()], true).is_none());
+    }
+
+    #[test]
+    fn overlapping_scans_the_same_before_and_after_its_dfa() {
+        let words: Vec<Vec<u8>> = ["小孩", "孩子", "Kid", "kids"]
+            .map(|w| w.as_bytes().to_vec())
+            .to_vec();
+        let o = Overlapping::new(words, true, 10).unwrap();
+        let hay = "那个小孩子和KIDS在一起, a kid.";
+        let first = all(o.get(5).find_overlapping_iter(hay));
+        assert!(matches!(o.get(0), Scanner::Trie(_)));
+        let second = all(o.get(100).find_overlapping_iter(hay));
+        assert!(matches!(o.get(0), Scanner::Dfa(..)));
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 5);
+        let empty = Overlapping::new(vec![Vec::new(), b"a".to_vec()], false, 10).unwrap();
+        assert!(matches!(empty.get(0), Scanner::Ac(_)));
+    }
+
+    proptest! {
+        #[test]
+        fn trie_equals_aho_corasick_on_random_words(
+            words in prop::collection::vec("[aAbB他们\\x{e4}]{1,5}", 1..12),
+            hay in "[aAbBc他们打\\x{e4}]{0,60}",
+        ) {
+            let words: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+            same_as_aho_corasick(&words, hay.as_bytes());
+        }
+
+        #[test]
+        fn trie_equals_aho_corasick_on_random_bytes(
+            words in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![0u8, b'a', b'A', b'z', 0xe4, 0xff]), 1..5), 1..12),
+            hay in prop::collection::vec(prop::sample::select(vec![0u8, b'a', b'A', b'Z', b'z', 0xe4, 0xff]), 0..80),
+        ) {
+            same_as_aho_corasick(&words, &hay);
+        }
     }
 }

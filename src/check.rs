@@ -300,6 +300,9 @@ pub fn run_each(
         .jobs
         .filter(|&n| n > 0)
         .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok());
+    let threads = pool
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
     let lint_chunk = |chunk: &[(String, PathBuf, Arc<Setup>)]| -> Vec<FileReport> {
         chunk
             .par_iter()
@@ -324,16 +327,28 @@ pub fn run_each(
         }
         v
     };
-    if !jobs.is_empty() {
-        // The rules' triggers first: they cost the most and a file needs them last, after
-        // parsing and the cast model (which builds the lexicon itself if it gets there first).
-        let first = first_lang(&jobs[0].1, &jobs[0].2);
+    if !jobs.is_empty() && threads > 1 {
+        // In the order the first file needs them: the lexicon (its cast model), its language's
+        // triggers and the patterns it will likely run (compiled on first use otherwise, one
+        // after another in the middle of its lint); the cast regexes (a file compiles those
+        // its gates need) and the other language's triggers only when more files follow. A
+        // one-thread run builds each on first use instead, and nothing it does not need.
+        let (first, first_setup) = (jobs[0].1.clone(), jobs[0].2.clone());
+        let more = jobs.len() > 1;
         let warm = move || {
-            for s in &engines {
-                s.engine.warm(first);
-            }
             cast::warm_lexicon();
-            cast::warm_regexes();
+            let text = head(&first, WARM_READ);
+            let lang = first_lang(&text, &first_setup);
+            for s in &engines {
+                s.engine.warm_lang(lang);
+            }
+            crate::rules::compile::warm_patterns(&first_setup.engine.rules, lang, &text);
+            if more {
+                cast::warm_regexes();
+                for s in &engines {
+                    s.engine.warm(lang);
+                }
+            }
         };
         match &pool {
             Some(pool) => pool.spawn(warm),
@@ -357,22 +372,35 @@ pub fn run_each(
     };
     // A `Break` only means the consumer stopped listening; that is not an error of the run.
     let _ = hand_on();
+    // Freeing the rules and their automata takes a millisecond the caller need not wait for
+    // (a one-file run ends first).
+    let leftovers = (setups, jobs);
+    rayon::spawn(move || drop(leftovers));
     Ok(())
+}
+
+/// Bytes of the first file the warm-up reads to guess what it will need.
+const WARM_READ: u64 = 1 << 20;
+
+/// The first `max` bytes of a file (nothing for stdin or an unreadable file), as UTF-8.
+fn head(p: &Path, max: u64) -> String {
+    let mut head = Vec::new();
+    if p.as_os_str() != "-"
+        && let Ok(f) = std::fs::File::open(p)
+    {
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, max), &mut head);
+    }
+    String::from_utf8(head).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The language the first file is most likely in, from its config or its first 8 KB: the
 /// warm-up builds that language's triggers first.
-fn first_lang(p: &Path, s: &Setup) -> Lang {
+fn first_lang(text: &str, s: &Setup) -> Lang {
     if let Some(l) = s.config.lang.and_then(|l| l.lang()) {
         return l;
     }
-    let mut head = Vec::with_capacity(8192);
-    if p.as_os_str() != "-"
-        && let Ok(f) = std::fs::File::open(p)
-    {
-        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(f, 8192), &mut head);
-    }
-    crate::engine::detect_lang(&String::from_utf8_lossy(&head))
+    let cut = crate::script::lines::floor_char_boundary(text, 8192);
+    crate::engine::detect_lang(&text[..cut])
 }
 
 /// The path a file's report shows.

@@ -5,7 +5,7 @@
 pub mod context;
 pub mod suppress;
 
-use crate::automaton::{Adaptive, DFA_AFTER};
+use crate::automaton::{Overlapping, TRIE_DFA_AFTER};
 use crate::cast::Cast;
 use crate::rules::compile::{ascii_word_bounded, build_automaton};
 use crate::rules::schema::Window;
@@ -40,7 +40,7 @@ pub struct Finding {
 #[derive(Default)]
 struct Triggers {
     /// Every keyword and pattern literal: an NFA for a small run, a DFA once a run is big.
-    automaton: Option<Adaptive>,
+    automaton: Option<Overlapping>,
     /// Automaton pattern id → rules whose keyword it is.
     keyword_rules: Vec<Vec<usize>>,
     /// Automaton pattern id → (rule, pattern) it is a prefix of.
@@ -82,16 +82,14 @@ impl Triggers {
             }
         }
         if !words.is_empty() {
-            let mut b = aho_corasick::AhoCorasickBuilder::new();
-            b.ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard);
-            t.automaton = Some(Adaptive::new(&b, words, DFA_AFTER).map_err(|e| e.to_string())?);
+            t.automaton =
+                Some(Overlapping::new(words, true, TRIE_DFA_AFTER).map_err(|e| e.to_string())?);
         }
         Ok(t)
     }
 
     /// The automaton to scan `len` bytes with.
-    fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+    fn automaton(&self, len: usize) -> Option<crate::automaton::Scanner<'_>> {
         self.automaton.as_ref().map(|a| a.get(len))
     }
 }
@@ -377,6 +375,11 @@ impl Engine {
         };
         self.triggers(first);
         self.triggers(other);
+    }
+
+    /// Build one language's triggers now (a spare worker, when a run starts).
+    pub fn warm_lang(&self, lang: Lang) {
+        self.triggers(lang);
     }
 
     pub fn prohibition(&self, f: &Finding) -> Option<Prohibition> {

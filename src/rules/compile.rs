@@ -153,6 +153,27 @@ impl LazyRegex {
         if present { self.get() } else { None }
     }
 
+    /// Whether every required part of the pattern other than its trigger occurs in `text`
+    /// (the test [`LazyRegex::get_for`] makes before compiling), for guessing which patterns a
+    /// script will need.
+    fn parts_in(&self, text: &str) -> bool {
+        let present = |sets: &[&[&[u8]]]| {
+            sets.iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l)))
+        };
+        match self.known {
+            Some(k) => present(k.factors),
+            None => self
+                .factors
+                .get_or_init(|| {
+                    let trigger = literals::trigger_literals(&self.source);
+                    literals::required_factors(&self.source, trigger.as_deref())
+                })
+                .iter()
+                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+        }
+    }
+
     /// The pattern as written in the pack.
     pub fn as_str(&self) -> &str {
         &self.written
@@ -172,6 +193,77 @@ impl LazyRegex {
             None => literals::trigger_literals(&self.source),
         }
     }
+}
+
+/// Compile now the patterns of `lang` a script with this text is likely to run: those with a
+/// trigger in it whose other required parts occur in the paragraph around it. A spare worker
+/// does this for the first file of a run while the file is parsed, so the file's lint does
+/// not compile them all one after another (English patterns with Unicode case folding cost
+/// milliseconds each). The guess only moves work: a pattern it misses is compiled on first
+/// use as before. Patterns are compiled last-needed first, so the linting thread, which
+/// compiles what it meets from the start of the file, and this one meet in the middle.
+pub fn warm_patterns(rules: &[Rule], lang: Lang, text: &str) {
+    let mut lits: Vec<Vec<u8>> = Vec::new();
+    // Literal → index in `patterns`.
+    let mut owner: Vec<usize> = Vec::new();
+    let mut patterns: Vec<&LazyRegex> = Vec::new();
+    let mut picked: Vec<usize> = Vec::new();
+    for r in rules.iter().filter(|r| r.lang == lang) {
+        for p in &r.patterns {
+            match p.prefixes() {
+                Some(l) => {
+                    owner.extend(l.iter().map(|_| patterns.len()));
+                    lits.extend(l);
+                }
+                // Run on every text: the whole file stands for its elements.
+                None if p.parts_in(text) => picked.push(patterns.len()),
+                None => {}
+            }
+            patterns.push(p);
+        }
+    }
+    let Some(trie) = crate::automaton::TrieNfa::new(&lits, true) else {
+        return;
+    };
+    let breaks = paragraph_breaks(text);
+    let mut done = vec![false; patterns.len()];
+    for m in trie.find_overlapping_iter(text.as_bytes()) {
+        let k = owner[m.pattern().as_usize()];
+        if !done[k] && patterns[k].parts_in(paragraph(text, &breaks, m.start(), m.end())) {
+            done[k] = true;
+            picked.push(k);
+        }
+    }
+    for &k in picked.iter().rev() {
+        patterns[k].get();
+    }
+}
+
+/// Where paragraphs end: the offset of each blank line's newline.
+fn paragraph_breaks(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out: Vec<usize> = memchr::memmem::find_iter(b, b"\n\n")
+        .map(|i| i + 1)
+        .chain(memchr::memmem::find_iter(b, b"\n\r\n").map(|i| i + 1))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The paragraph around `start..end` (between the blank lines `breaks` lists, at most 2 KB
+/// either side): where the element holding a trigger lies.
+fn paragraph<'t>(text: &'t str, breaks: &[usize], start: usize, end: usize) -> &'t str {
+    const REACH: usize = 2048;
+    let i = breaks.partition_point(|&b| b <= start);
+    let from = i
+        .checked_sub(1)
+        .map_or(0, |j| breaks[j])
+        .max(start.saturating_sub(REACH));
+    let to = breaks.get(i).map_or(text.len(), |&b| b).max(end);
+    let to = to.min(end + REACH).min(text.len());
+    let from = crate::script::lines::floor_char_boundary(text, from);
+    let to = crate::script::lines::floor_char_boundary(text, to);
+    text.get(from..to.max(from)).unwrap_or("")
 }
 
 /// Whether `text` contains `lit` (a lowercased literal), ignoring ASCII case.
@@ -907,5 +999,38 @@ mod tests {
         let w = r.unless.word_list[0].clone();
         assert!(r.unless.any_in(&w));
         assert!(r.unless.words.get().is_some());
+    }
+
+    #[test]
+    fn warm_patterns_compiles_what_a_text_will_run() {
+        let pack = OK.replace(
+            "    keywords: [扇]\n",
+            "    keywords: [扇]\n    patterns: ['扇了?他', '踢了?她']\n",
+        );
+        let mut rules = compile_pack("<default>/p.yaml", &pack).unwrap();
+        for p in &rules[0].patterns {
+            assert!(
+                p.cell.get().is_none(),
+                "embedded-like packs compile on first use"
+            );
+        }
+        // `踢` occurs but `她` not in its paragraph: only the first pattern is needed.
+        let text = "第1集\n\n她在这里。\n\n他踢了门，扇了他一下。\n";
+        warm_patterns(&rules, Lang::Zh, text);
+        assert!(rules[0].patterns[0].cell.get().is_some());
+        assert!(rules[0].patterns[1].cell.get().is_none());
+        warm_patterns(&rules, Lang::En, text);
+        rules[0].patterns.truncate(0);
+        warm_patterns(&rules, Lang::Zh, "");
+    }
+
+    #[test]
+    fn paragraph_is_between_blank_lines() {
+        let t = "a\n\nb c\r\nd\n\r\ne";
+        let b = paragraph_breaks(t);
+        let i = t.find('c').unwrap();
+        assert_eq!(paragraph(t, &b, i, i + 1), "\nb c\r\nd\n");
+        assert_eq!(paragraph(t, &b, 0, 1), "a\n");
+        assert_eq!(paragraph(t, &b, t.len() - 1, t.len()), "\r\ne");
     }
 }
