@@ -266,9 +266,8 @@ pub struct Analysis<'a> {
     pub script: &'a Script,
     pub cast: &'a Cast,
     pub lang: Lang,
-    /// The names automaton, built on first use: many files never need it.
-    names: std::cell::OnceCell<Option<AhoCorasick>>,
-    name_words: Vec<String>,
+    /// Every name and alias, to find mentions of characters.
+    names: NameMatcher,
     name_owner: Vec<usize>,
     /// Name or alias → the first character answering to it.
     speakers: std::collections::HashMap<&'a str, usize>,
@@ -292,8 +291,7 @@ impl<'a> Analysis<'a> {
             script,
             cast,
             lang,
-            names: std::cell::OnceCell::new(),
-            name_words: words,
+            names: NameMatcher::new(words),
             name_owner: owner,
             speakers: speaker_index(cast),
             present: Vec::new(),
@@ -346,27 +344,20 @@ impl<'a> Analysis<'a> {
     }
 
     fn name_mentions(&self, range: Range<usize>) -> Vec<Mention> {
-        let names = self.names.get_or_init(|| {
-            if self.name_words.is_empty() {
-                None
-            } else {
-                build_automaton(&self.name_words, MatchKind::LeftmostLongest).ok()
-            }
-        });
-        let Some(ac) = names else {
-            return Vec::new();
-        };
         let Some(text) = self.script.source.get(range.clone()) else {
             return Vec::new();
         };
-        ac.find_iter(text)
-            .filter(|m| ascii_word_bounded(text, m.start(), m.end()))
-            .map(|m| Mention {
-                start: range.start + m.start(),
-                end: range.start + m.end(),
-                what: Ref::Char(self.name_owner[m.pattern().as_usize()]),
-            })
-            .collect()
+        let mut out = Vec::new();
+        self.names.find_each(text, |s, e, w| {
+            if ascii_word_bounded(text, s, e) {
+                out.push(Mention {
+                    start: range.start + s,
+                    end: range.start + e,
+                    what: Ref::Char(self.name_owner[w]),
+                });
+            }
+        });
+        out
     }
 
     /// Every mention in a range: names first, then nouns and pronouns that do not overlap them.
@@ -588,13 +579,12 @@ impl<'a> Analysis<'a> {
                     .map(|p| self.party_name(p))
             }
             Who::ChildTarget => {
-                let (_, mut targets) = self.roles(scene_pos, sentence.clone(), hit.clone());
+                let (agent, mut targets) = self.roles(scene_pos, sentence.clone(), hit.clone());
                 if el.kind == ElementKind::Dialogue {
                     // In dialogue the speaker acts; every child they name is acted on or about.
-                    let (agent, rest) = self.roles(scene_pos, sentence.clone(), hit.clone());
                     targets = agent
                         .into_iter()
-                        .chain(rest)
+                        .chain(targets)
                         .filter(|&p| Some(p) != speaker.map(Party::Char))
                         .collect();
                 }
@@ -679,7 +669,12 @@ impl<'a> Analysis<'a> {
             .filter_map(|m| self.resolve(scene_pos, scene, m).map(|p| (*m, p)))
             .collect();
         let named_here: Vec<Party> = parties.iter().map(|&(_, p)| p).collect();
-        let recent = self.recent_chars(scene, sentence.start);
+        // Read back through the scene only when a pronoun needs it.
+        let recent = if ms.iter().any(|m| m.what == Ref::Pronoun) {
+            self.recent_chars(scene, sentence.start)
+        } else {
+            Vec::new()
+        };
         // In dialogue 他/她 is never the speaker (who says 我).
         let speaker = self
             .script
@@ -879,6 +874,86 @@ fn holds_any(occurrences: Option<&[(usize, usize)]>, range: &Range<usize>) -> bo
         .any(|&(_, e)| e <= range.end)
 }
 
+/// A script's names and aliases, found as a leftmost-longest Aho-Corasick automaton ignoring
+/// ASCII case finds them: at the first position where some name starts, the longest one
+/// (the first listed among equals), then on after it. A file has a few dozen names and an
+/// automaton over them costs far more to build than the few ranges it is run on.
+struct NameMatcher {
+    words: Vec<String>,
+    /// Word indexes, longest first (by index among equal lengths).
+    by_len: Vec<usize>,
+    /// Hashed (first, second) byte pairs, ASCII-lowercased, that start a word: a position
+    /// whose pair is missing starts no word of two bytes or more.
+    starts: [u64; 64],
+    /// Lowercased bytes that are a whole one-byte word.
+    singles: [bool; 256],
+}
+
+/// The `NameMatcher::starts` slot of a pair of lowercased bytes.
+#[inline]
+fn start_slot(a: u8, b: u8) -> usize {
+    let x = (u32::from(a) << 8) | u32::from(b);
+    (x.wrapping_mul(0x9E37_79B1) >> 20) as usize
+}
+
+impl NameMatcher {
+    fn new(words: Vec<String>) -> NameMatcher {
+        let mut by_len: Vec<usize> = (0..words.len()).collect();
+        by_len.sort_by_key(|&i| std::cmp::Reverse(words[i].len()));
+        let mut m = NameMatcher {
+            words,
+            by_len,
+            starts: [0; 64],
+            singles: [false; 256],
+        };
+        for w in &m.words {
+            match w.as_bytes() {
+                [] => {}
+                [b] => m.singles[usize::from(b.to_ascii_lowercase())] = true,
+                [a, b, ..] => {
+                    let s = start_slot(a.to_ascii_lowercase(), b.to_ascii_lowercase());
+                    m.starts[s >> 6] |= 1 << (s & 63);
+                }
+            }
+        }
+        m
+    }
+
+    /// The longest word starting at `at` (None if none does).
+    fn longest_at(&self, text: &[u8], at: usize) -> Option<usize> {
+        let rest = &text[at..];
+        self.by_len.iter().copied().find(|&i| {
+            let w = self.words[i].as_bytes();
+            !w.is_empty() && rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w)
+        })
+    }
+
+    /// Calls `f(start, end, word)` for each name found in `text`, left to right.
+    fn find_each(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        if self.words.is_empty() {
+            return;
+        }
+        let b = text.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            let x = b[at].to_ascii_lowercase();
+            let pair = b.get(at + 1).is_some_and(|&y| {
+                let s = start_slot(x, y.to_ascii_lowercase());
+                self.starts[s >> 6] & (1 << (s & 63)) != 0
+            });
+            if (pair || self.singles[usize::from(x)])
+                && let Some(w) = self.longest_at(b, at)
+            {
+                let end = at + self.words[w].len();
+                f(at, end, w);
+                at = end;
+            } else {
+                at += 1;
+            }
+        }
+    }
+}
+
 /// Is a mention preceded only by a short lead-in in its clause (so it is the subject)?
 fn at_clause_head(before: &str, lang: Lang) -> bool {
     let clause = before
@@ -984,6 +1059,63 @@ mod tests {
             parts,
             vec!["她扬起手。", "小宝哭了！", "He runs.", " Mr. Lee waits"]
         );
+    }
+
+    /// What the leftmost-longest automaton the matcher stands in for reports.
+    fn automaton_names(words: &[String], text: &str) -> Vec<(usize, usize, usize)> {
+        let ac = build_automaton(words, MatchKind::LeftmostLongest).unwrap();
+        ac.find_iter(text)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
+    fn matcher_names(words: &[String], text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        NameMatcher::new(words.to_vec()).find_each(text, |s, e, w| out.push((s, e, w)));
+        out
+    }
+
+    #[test]
+    fn name_matcher_finds_what_the_automaton_finds() {
+        let words: Vec<String> = [
+            "小宝",
+            "林小宝",
+            "小宝妈",
+            "宝",
+            "Lily",
+            "LILY",
+            "lily ann",
+            "Al",
+            "a",
+            "小宝",
+        ]
+        .map(String::from)
+        .to_vec();
+        for text in [
+            "林小宝和小宝妈，小宝。宝宝",
+            "LILY ANN and lily met AL. A lilY",
+            "",
+            "小",
+            "Lil",
+        ] {
+            assert_eq!(
+                matcher_names(&words, text),
+                automaton_names(&words, text),
+                "{text}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn name_matcher_agrees_with_the_automaton(
+            words in proptest::collection::vec("[aAbB小宝林 ]{1,4}", 1..8),
+            text in "[aAbB小宝林 。]{0,40}",
+        ) {
+            let words: Vec<String> = words.into_iter().filter(|w| !w.trim().is_empty()).collect();
+            proptest::prop_assume!(!words.is_empty());
+            proptest::prop_assert_eq!(matcher_names(&words, &text), automaton_names(&words, &text));
+        }
     }
 
     #[test]

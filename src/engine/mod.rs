@@ -36,17 +36,168 @@ pub struct Finding {
 
 /// The triggers of one language's rules: scanning a Chinese script never runs English patterns.
 /// Keywords and the literal prefixes of patterns share one automaton; a pattern runs only on
-/// text where one of its prefixes occurs (or on every text, when it has no usable prefix).
+/// text where one of its prefixes occurs (or on every text, when it has no usable prefix), and
+/// only if the text also holds its other required parts.
 #[derive(Default)]
 struct Triggers {
     /// Every keyword and pattern literal: an NFA for a small run, a DFA once a run is big.
     automaton: Option<Overlapping>,
     /// Automaton pattern id → rules whose keyword it is.
     keyword_rules: Vec<Vec<usize>>,
-    /// Automaton pattern id → (rule, pattern) it is a prefix of.
-    prefix_of: Vec<Vec<(usize, usize)>>,
+    /// Automaton pattern id → patterns (index into `pats`) it is a prefix of.
+    prefix_of: Vec<Vec<usize>>,
     /// Patterns with no literal prefix: run on every text.
-    always: Vec<(usize, usize)>,
+    always: Vec<usize>,
+    /// The language's patterns, in (rule, pattern) order: sorting indexes sorts them.
+    pats: Vec<Pat>,
+    /// Every literal some pattern requires, each once: patterns share its test.
+    lits: Vec<Lit>,
+}
+
+/// One pattern of the language's rules.
+struct Pat {
+    rule: usize,
+    pattern: usize,
+    /// Its required parts (see [`crate::rules::compile::LazyRegex::required_parts`]): each
+    /// set lists literal ids (into `Triggers::lits`), one of which must occur.
+    required: Vec<Vec<usize>>,
+}
+
+/// A literal required by some pattern, lowercased.
+struct Lit {
+    bytes: Vec<u8>,
+    /// The [`PairSet`] slots of its adjacent byte pairs, ASCII-lowercased.
+    pairs: Vec<u16>,
+    /// It holds an ASCII letter, so it is compared ignoring ASCII case.
+    fold: bool,
+    /// Substring searcher for long texts, built on first use.
+    finder: std::sync::OnceLock<Box<memchr::memmem::Finder<'static>>>,
+}
+
+impl Lit {
+    /// Does `hay` contain the literal (ignoring ASCII case when it holds a letter)?
+    fn occurs_in(&self, hay: &[u8]) -> bool {
+        let lit = self.bytes.as_slice();
+        let Some(&first) = lit.first() else {
+            return true;
+        };
+        if hay.len() < lit.len() {
+            return false;
+        }
+        if self.fold {
+            // Candidates start with the first byte in either case.
+            let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+            let last_start = hay.len() - lit.len();
+            return memchr::memchr2_iter(lo, up, &hay[..=last_start])
+                .any(|i| hay[i..i + lit.len()].eq_ignore_ascii_case(lit));
+        }
+        if hay.len() < 64 {
+            // Short texts: a one-off search builds no searcher.
+            return memchr::memmem::find(hay, lit).is_some();
+        }
+        self.finder
+            .get_or_init(|| Box::new(memchr::memmem::Finder::new(lit).into_owned()))
+            .find(hay)
+            .is_some()
+    }
+}
+
+/// Hashed set of the adjacent byte pairs of a text (ASCII-lowercased): a literal with a pair
+/// missing from it cannot occur there. Most required literals are absent from the short
+/// element they are tested on, and this rejects them without a substring search.
+struct PairSet {
+    bits: [u64; PAIR_WORDS],
+    /// The text was too long for the set to reject anything useful: not built.
+    off: bool,
+}
+
+const PAIR_WORDS: usize = 16;
+/// Longest text a pair set is built for: beyond it, most slots would be full.
+const PAIR_MAX_TEXT: usize = 512;
+
+/// The slot of a pair of bytes, both already ASCII-lowercased.
+#[inline]
+fn pair_slot(a: u8, b: u8) -> u16 {
+    let x = (u32::from(a) << 8) | u32::from(b);
+    // Multiplicative hash to 10 bits (PAIR_WORDS * 64 slots).
+    (x.wrapping_mul(0x9E37_79B1) >> 22) as u16
+}
+
+fn pair_slots(bytes: &[u8]) -> Vec<u16> {
+    let mut v: Vec<u16> = bytes
+        .windows(2)
+        .map(|w| pair_slot(w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+impl PairSet {
+    fn new(hay: &[u8]) -> PairSet {
+        let mut set = PairSet {
+            bits: [0; PAIR_WORDS],
+            off: hay.len() > PAIR_MAX_TEXT,
+        };
+        if !set.off
+            && let Some((&first, rest)) = hay.split_first()
+        {
+            let mut prev = first.to_ascii_lowercase();
+            for &b in rest {
+                let c = b.to_ascii_lowercase();
+                let s = pair_slot(prev, c);
+                set.bits[usize::from(s >> 6)] |= 1 << (s & 63);
+                prev = c;
+            }
+        }
+        set
+    }
+
+    /// Could a literal with these pair slots occur in the text?
+    fn may_hold(&self, pairs: &[u16]) -> bool {
+        self.off
+            || pairs
+                .iter()
+                .all(|&s| self.bits[usize::from(s >> 6)] & (1 << (s & 63)) != 0)
+    }
+}
+
+/// Which required literals one text holds, each tested at most once.
+#[derive(Default)]
+struct LitMemo {
+    /// Literal id → 0 untested, 1 absent, 2 present.
+    state: Vec<u8>,
+    /// Ids tested since the last reset.
+    touched: Vec<usize>,
+    /// The text's byte pairs, built on the first test.
+    pairs: Option<PairSet>,
+}
+
+impl LitMemo {
+    fn reset(&mut self, lits: usize) {
+        for &i in &self.touched {
+            self.state[i] = 0;
+        }
+        self.touched.clear();
+        self.pairs = None;
+        if self.state.len() < lits {
+            self.state.resize(lits, 0);
+        }
+    }
+
+    fn present(&mut self, lits: &[Lit], id: usize, hay: &[u8]) -> bool {
+        match self.state[id] {
+            0 => {
+                let lit = &lits[id];
+                let pairs = self.pairs.get_or_insert_with(|| PairSet::new(hay));
+                let found = pairs.may_hold(&lit.pairs) && lit.occurs_in(hay);
+                self.state[id] = if found { 2 } else { 1 };
+                self.touched.push(id);
+                found
+            }
+            s => s == 2,
+        }
+    }
 }
 
 impl Triggers {
@@ -54,6 +205,8 @@ impl Triggers {
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut t = Triggers::default();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+        let mut lit_index: std::collections::HashMap<&[u8], usize> =
+            std::collections::HashMap::new();
         let mut slot = |w: Vec<u8>, t: &mut Triggers, words: &mut Vec<Vec<u8>>| -> usize {
             *index.entry(w.clone()).or_insert_with(|| {
                 words.push(w);
@@ -70,14 +223,20 @@ impl Triggers {
                 }
             }
             for (pi, p) in r.patterns.iter().enumerate() {
+                let at = t.pats.len();
+                t.pats.push(Pat {
+                    rule: ri,
+                    pattern: pi,
+                    required: required_ids(p, &mut t.lits, &mut lit_index),
+                });
                 match p.prefixes() {
                     Some(lits) => {
                         for l in lits {
                             let id = slot(l, &mut t, &mut words);
-                            t.prefix_of[id].push((ri, pi));
+                            t.prefix_of[id].push(at);
                         }
                     }
-                    None => t.always.push((ri, pi)),
+                    None => t.always.push(at),
                 }
             }
         }
@@ -88,10 +247,52 @@ impl Triggers {
         Ok(t)
     }
 
+    /// Does `text` hold every required part of pattern `at`?
+    fn has_required(&self, at: usize, text: &str, memo: &mut LitMemo) -> bool {
+        let hay = text.as_bytes();
+        self.pats[at]
+            .required
+            .iter()
+            .all(|set| set.iter().any(|&l| memo.present(&self.lits, l, hay)))
+    }
+
     /// The automaton to scan `len` bytes with.
     fn automaton(&self, len: usize) -> Option<crate::automaton::Scanner<'_>> {
         self.automaton.as_ref().map(|a| a.get(len))
     }
+}
+
+/// A pattern's required parts as literal ids, each distinct literal added to `lits` once.
+/// Sets holding an empty literal are dropped (every text holds it). Most texts lack some part,
+/// so the sets quickest to rule out come first: fewest literals, then the longest.
+fn required_ids<'r>(
+    p: &'r crate::rules::compile::LazyRegex,
+    lits: &mut Vec<Lit>,
+    index: &mut std::collections::HashMap<&'r [u8], usize>,
+) -> Vec<Vec<usize>> {
+    let mut sets = p.required_parts();
+    sets.retain(|set| set.iter().all(|l| !l.is_empty()));
+    sets.sort_by_key(|set| {
+        let shortest = set.iter().map(|l| l.len()).min().unwrap_or(0);
+        (set.len(), std::cmp::Reverse(shortest))
+    });
+    sets.into_iter()
+        .map(|set| {
+            set.into_iter()
+                .map(|l| {
+                    *index.entry(l).or_insert_with(|| {
+                        lits.push(Lit {
+                            bytes: l.to_vec(),
+                            pairs: pair_slots(l),
+                            fold: l.iter().any(u8::is_ascii_alphabetic),
+                            finder: std::sync::OnceLock::new(),
+                        });
+                        lits.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// One occurrence of a trigger word in a file's source.
@@ -115,10 +316,31 @@ struct At {
 struct Scratch {
     /// (rule, hit) in the order triggers fired.
     hits: Vec<(usize, Range<usize>)>,
-    /// (rule, pattern) to run on the range.
-    run: Vec<(usize, usize)>,
+    /// Patterns (index into the language's `Triggers::pats`) to run on the range.
+    run: Vec<usize>,
+    /// Required literals found in the range.
+    memo: LitMemo,
     /// (rule, sentence) pairs that already gave a finding.
     seen: Vec<(usize, usize)>,
+    /// The last range's start and its first trigger ending at or after it: ranges come
+    /// mostly in source order, so the next one's first trigger is found by stepping on.
+    cursor: (usize, usize),
+}
+
+impl Scratch {
+    /// Index of the first trigger ending at or after `start` (`found` is sorted by end).
+    fn first_ending_from(&mut self, found: &[TriggerMatch], start: usize) -> usize {
+        let (last_start, mut i) = self.cursor;
+        if start < last_start {
+            i = found.partition_point(|m| m.end < start);
+        } else {
+            while found.get(i).is_some_and(|m| m.end < start) {
+                i += 1;
+            }
+        }
+        self.cursor = (start, i);
+        i
+    }
 }
 
 /// Rules compiled for scanning.
@@ -243,12 +465,18 @@ impl Engine {
         let trig = self.triggers(an.lang);
         // Occurrences ending at or after the range start (an empty word could end right on
         // it); those starting before it or ending after its end are not the range's.
-        let first = found.partition_point(|m| m.end < range.start);
+        let first = scratch.first_ending_from(found, range.start);
         let inside = found[first..]
             .iter()
             .take_while(|m| m.end <= range.end)
             .filter(|m| m.start >= range.start);
-        let Scratch { hits, run, seen } = scratch;
+        let Scratch {
+            hits,
+            run,
+            seen,
+            memo,
+            ..
+        } = scratch;
         hits.clear();
         run.clear();
         run.extend_from_slice(&trig.always);
@@ -264,8 +492,17 @@ impl Engine {
         }
         run.sort_unstable();
         run.dedup();
-        for &(ri, pi) in run.iter() {
-            if let Some(re) = self.rules[ri].patterns[pi].get_for(text) {
+        memo.reset(trig.lits.len());
+        for &at in run.iter() {
+            if !trig.has_required(at, text, memo) {
+                continue;
+            }
+            let Pat {
+                rule: ri,
+                pattern: pi,
+                ..
+            } = trig.pats[at];
+            if let Some(re) = self.rules[ri].patterns[pi].get() {
                 for m in re.find_iter(text) {
                     hits.push((ri, range.start + m.start()..range.start + m.end()));
                 }
@@ -670,4 +907,61 @@ fn count_block(w: &[u8]) -> (usize, usize, usize) {
         h += u8::from(x.wrapping_sub(0xE5) < 5 || (x == 0xE4 && n >= 0xB8));
     }
     (c.into(), l.into(), h.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine's shared required-literal check must decide exactly as
+    /// `LazyRegex::get_for` does: every default pattern, on every example of every rule (each
+    /// also upper-cased, and cut into lines), with one memo reused across the pattern list.
+    #[test]
+    fn required_literals_decide_as_get_for_does() {
+        let engine = Engine::new(RuleSet::defaults().unwrap()).unwrap();
+        let mut texts: Vec<String> = Vec::new();
+        for r in &engine.rules {
+            for t in r.examples.invalid.iter().chain(&r.examples.valid) {
+                texts.push(t.clone());
+                texts.push(t.to_uppercase());
+                texts.extend(t.lines().map(str::to_string));
+            }
+        }
+        texts.push("x".repeat(700) + "扇了他一巴掌 SLAPS him");
+        let (mut kept, mut dropped) = (0, 0);
+        for lang in [Lang::Zh, Lang::En] {
+            let trig = engine.triggers(lang);
+            let mut memo = LitMemo::default();
+            for t in &texts {
+                memo.reset(trig.lits.len());
+                for (at, p) in trig.pats.iter().enumerate() {
+                    let want = engine.rules[p.rule].patterns[p.pattern]
+                        .get_for(t)
+                        .is_some();
+                    assert_eq!(trig.has_required(at, t, &mut memo), want, "{at} on {t}");
+                    if want { kept += 1 } else { dropped += 1 }
+                }
+            }
+        }
+        assert!(kept > 0 && dropped > 0, "{kept} {dropped}");
+    }
+
+    #[test]
+    fn literal_search_ignores_ascii_case_only_for_letters() {
+        let lit = |s: &str| Lit {
+            bytes: s.as_bytes().to_vec(),
+            pairs: pair_slots(s.as_bytes()),
+            fold: s.bytes().any(|b| b.is_ascii_alphabetic()),
+            finder: std::sync::OnceLock::new(),
+        };
+        assert!(lit("slap").occurs_in(b"He SLAPS her"));
+        assert!(!lit("slap").occurs_in(b"He sla ps"));
+        assert!(lit("刀").occurs_in("他用刀".as_bytes()));
+        let long = "啊".repeat(40) + "小刀";
+        assert!(lit("小刀").occurs_in(long.as_bytes()));
+        assert!(!lit("大刀").occurs_in(long.as_bytes()));
+        assert!(lit("").occurs_in(b""));
+        let set = PairSet::new(b"Hello World");
+        assert!(set.may_hold(&pair_slots(b"world")));
+    }
 }

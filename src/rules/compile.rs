@@ -136,21 +136,11 @@ impl LazyRegex {
     /// pattern's trigger (see [`LazyRegex::prefixes`]): each other required part of the pattern
     /// is looked for first, which is much cheaper than compiling and running the regex.
     pub fn get_for(&self, text: &str) -> Option<&Regex> {
-        let present = match self.known {
-            Some(k) => k
-                .factors
-                .iter()
-                .all(|set| set.iter().any(|l| contains_literal(text, l))),
-            None => self
-                .factors
-                .get_or_init(|| {
-                    let trigger = literals::trigger_literals(&self.source);
-                    literals::required_factors(&self.source, trigger.as_deref())
-                })
-                .iter()
-                .all(|set| set.iter().any(|l| contains_literal(text, l))),
-        };
-        if present { self.get() } else { None }
+        if self.parts_in(text) {
+            self.get()
+        } else {
+            None
+        }
     }
 
     /// Whether every required part of the pattern other than its trigger occurs in `text`
@@ -164,14 +154,32 @@ impl LazyRegex {
         match self.known {
             Some(k) => present(k.factors),
             None => self
-                .factors
-                .get_or_init(|| {
-                    let trigger = literals::trigger_literals(&self.source);
-                    literals::required_factors(&self.source, trigger.as_deref())
-                })
+                .computed_factors()
                 .iter()
                 .all(|set| set.iter().any(|l| contains_literal(text, l))),
         }
+    }
+
+    /// The required parts [`LazyRegex::get_for`] looks for: every match holds a literal of
+    /// each set (lowercased; compare ignoring ASCII case). The engine checks them itself, so
+    /// that patterns needing the same literal share one test of it.
+    pub fn required_parts(&self) -> Vec<Vec<&[u8]>> {
+        match self.known {
+            Some(k) => k.factors.iter().map(|set| set.to_vec()).collect(),
+            None => self
+                .computed_factors()
+                .iter()
+                .map(|set| set.iter().map(Vec::as_slice).collect())
+                .collect(),
+        }
+    }
+
+    /// The required parts of a pattern `build.rs` did not see, computed on first use.
+    fn computed_factors(&self) -> &[Vec<Vec<u8>>] {
+        self.factors.get_or_init(|| {
+            let trigger = literals::trigger_literals(&self.source);
+            literals::required_factors(&self.source, trigger.as_deref())
+        })
     }
 
     /// The pattern as written in the pack.
