@@ -16,12 +16,15 @@
 //! Configuration ([`Overrides`]) wins over everything.
 
 mod ages;
+mod finder;
+mod hash;
 mod lexicon;
 mod names;
 mod numbers;
 
 use crate::script::{Element, ElementKind, Script, Span};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use finder::{NameFinder, WordFinder};
+use hash::FxMap;
 use lexicon::{LEXICON, Link};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -140,10 +143,7 @@ pub fn build(script: &Script, overrides: &Overrides) -> Cast {
     for (id, age, span) in &inv.item_ages {
         acc.set_age(*id, *age, span.clone());
     }
-    let hits = Hits {
-        names: SourceHits::new(matcher.ac.as_ref(), &script.source),
-        cues: SourceHits::new(Some(LEXICON.ac.get(script.source.len())), &script.source),
-    };
+    let hits = Hits::new(&matcher.finder, &LEXICON.finder, &script.source);
     scan(script, &inv, &matcher, &hits, &mut acc);
     descriptor_cues(script, &inv, &mut acc);
     name_form_cues(&inv, &mut acc);
@@ -169,7 +169,7 @@ struct Draft {
 #[derive(Debug, Default)]
 struct Inventory {
     drafts: Vec<Draft>,
-    index: HashMap<String, usize>,
+    index: FxMap<String, usize>,
     /// (id, age, span) from front matter.
     declared_ages: Vec<(usize, u32, Span)>,
     /// (id, age, span) from cast list items and CAPS first appearances.
@@ -258,19 +258,23 @@ impl Inventory {
 
     fn add_alias(&mut self, id: usize, alias: &str) {
         let alias = alias.trim();
-        if alias.is_empty()
-            || self
-                .index
-                .get(names::key_cow(alias).as_ref())
-                .is_some_and(|&o| o != id)
-        {
+        if alias.is_empty() {
             return;
         }
+        let key = names::key_cow(alias);
+        let known = match self.index.get(key.as_ref()) {
+            Some(&o) if o != id => return,
+            Some(_) => true,
+            None => false,
+        };
         let d = &mut self.drafts[id];
         if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
             d.aliases.push(alias.to_string());
         }
-        self.index.insert(names::key(alias), id);
+        // A key already mapped to this character needs no new entry (nor allocation).
+        if !known {
+            self.index.insert(key.into_owned(), id);
+        }
     }
 
     fn collect(&mut self, script: &Script) {
@@ -309,7 +313,7 @@ impl Inventory {
     /// Speakers, most frequent first, so the common form becomes the canonical name.
     fn collect_speakers(&mut self, script: &Script) {
         // Per distinct speaker: None when not a valid name (checked once, not per line).
-        let mut counts: HashMap<&str, Option<(usize, Span)>> = HashMap::new();
+        let mut counts: FxMap<&str, Option<(usize, Span)>> = FxMap::default();
         for el in elements(script) {
             let Some(sp) = el.speaker.as_deref().map(str::trim) else {
                 continue;
@@ -629,9 +633,9 @@ fn elements(script: &Script) -> impl Iterator<Item = &Element> {
 // ---------------------------------------------------------------------------------------------
 // Mentions
 
-/// Finds names and aliases in text (one automaton for the script).
+/// Finds names and aliases in text (one finder for the script).
 struct Matcher {
-    ac: Option<AhoCorasick>,
+    finder: NameFinder,
     ids: Vec<usize>,
     ascii: Vec<bool>,
 }
@@ -660,21 +664,15 @@ impl Matcher {
                 ids.push(id);
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .ok();
+        let finder = NameFinder::new(&patterns);
         let ascii = patterns.iter().map(|p| p.is_ascii()).collect();
-        Matcher { ac, ids, ascii }
+        Matcher { finder, ids, ascii }
     }
 
     /// The names in an element's text, from the script-wide matches.
     fn find(&self, hits: &SourceHits, range: &Span, text: &str) -> Vec<Mention> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
         let mut out = Vec::new();
-        hits.each(ac, range, text, |start, end, p| {
+        hits.each(&self.finder, range, text, |start, end, p| {
             if self.ascii[p] && !word_bounded(text, start, end) {
                 return;
             }
@@ -710,15 +708,7 @@ struct SourceHits {
 }
 
 impl SourceHits {
-    fn new(ac: Option<&AhoCorasick>, source: &str) -> Self {
-        let mut hits = Vec::new();
-        if let Some(ac) = ac {
-            hits.reserve(source.len() / 32);
-            hits.extend(
-                ac.find_iter(source)
-                    .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
-            );
-        }
+    fn new(hits: Vec<(usize, usize, usize)>) -> Self {
         SourceHits {
             hits,
             cursor: std::cell::Cell::new(0),
@@ -768,7 +758,7 @@ impl SourceHits {
     /// each match a leftmost scan of `text` alone finds.
     fn each(
         &self,
-        ac: &AhoCorasick,
+        finder: &impl Find,
         range: &Span,
         text: &str,
         mut f: impl FnMut(usize, usize, usize),
@@ -782,12 +772,26 @@ impl SourceHits {
                     f(s - range.start, e - range.start, p);
                 }
             }
-            None => {
-                for m in ac.find_iter(text) {
-                    f(m.start(), m.end(), m.pattern().as_usize());
-                }
-            }
+            None => finder.each_match(text, f),
         }
+    }
+}
+
+/// A leftmost-longest matcher: the cue lexicon's automaton or a script's name finder.
+trait Find {
+    /// Call `f(start, end, pattern)` for each non-overlapping match in `text`, in order.
+    fn each_match(&self, text: &str, f: impl FnMut(usize, usize, usize));
+}
+
+impl Find for WordFinder {
+    fn each_match(&self, text: &str, f: impl FnMut(usize, usize, usize)) {
+        self.each(text, f);
+    }
+}
+
+impl Find for NameFinder {
+    fn each_match(&self, text: &str, f: impl FnMut(usize, usize, usize)) {
+        self.each(text, f);
     }
 }
 
@@ -913,6 +917,25 @@ struct Hits {
     cues: SourceHits,
 }
 
+impl Hits {
+    /// Both lists' matches over the source, in one walk.
+    fn new(names: &NameFinder, words: &WordFinder, source: &str) -> Self {
+        let mut name_hits = Vec::with_capacity(source.len() / 64);
+        let mut cue_hits = Vec::with_capacity(source.len() / 64);
+        finder::each_both(
+            source,
+            names,
+            words,
+            |s, e, p| name_hits.push((s, e, p)),
+            |s, e, p| cue_hits.push((s, e, p)),
+        );
+        Hits {
+            names: SourceHits::new(name_hits),
+            cues: SourceHits::new(cue_hits),
+        }
+    }
+}
+
 fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
     let mut memo = SpeakerMemo::default();
     for scene in &script.scenes {
@@ -1028,28 +1051,19 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
     }
 }
 
-/// Speaker names repeat line after line: the last few lookups (character id, is a label).
+/// Speaker names repeat line after line: each distinct name looked up once (character id,
+/// is a label).
 #[derive(Default)]
 struct SpeakerMemo<'a> {
-    recent: Vec<(&'a str, Option<usize>, bool)>,
-    next: usize,
+    seen: FxMap<&'a str, (Option<usize>, bool)>,
 }
 
 impl<'a> SpeakerMemo<'a> {
-    const SIZE: usize = 8;
-
     fn get(&mut self, inv: &Inventory, name: &'a str) -> (Option<usize>, bool) {
-        if let Some(&(_, id, label)) = self.recent.iter().find(|r| r.0 == name) {
-            return (id, label);
-        }
-        let (id, label) = (inv.lookup(name), names::is_label(name));
-        if self.recent.len() < Self::SIZE {
-            self.recent.push((name, id, label));
-        } else {
-            self.recent[self.next] = (name, id, label);
-            self.next = (self.next + 1) % Self::SIZE;
-        }
-        (id, label)
+        *self
+            .seen
+            .entry(name)
+            .or_insert_with(|| (inv.lookup(name), names::is_label(name)))
     }
 }
 
@@ -1115,6 +1129,11 @@ fn group_address(
     present: &[usize],
     acc: &mut Accumulator,
 ) {
+    // Every form contains `们` or ASCII letters (`d` and `b` have no other case forms): other
+    // lines skip the regex.
+    if !text.contains('们') && !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return;
+    }
     for m in GROUP.find_iter(text) {
         let next = text[m.end()..].chars().next();
         if !next.is_none_or(|c| is_clause_end(c) || matches!(c, '.' | '！' | '!' | '~' | '～')) {
@@ -1190,28 +1209,22 @@ fn paren_descriptors(ctx: &Ctx<'_>, base: usize, acc: &mut Accumulator) {
 /// (`幼儿园老师`, `Zoe's father`).
 fn descriptor_text(text: &str, base: usize, id: usize, acc: &mut Accumulator) {
     let lex = &*LEXICON;
-    let hits: Vec<_> = lex
-        .ac
-        .any()
-        .find_iter(text)
-        .filter(|m| !lex.ascii[m.pattern().as_usize()] || word_bounded(text, m.start(), m.end()))
-        .collect();
+    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+    lex.finder.each(text, |s, e, p| {
+        if !lex.ascii[p] || word_bounded(text, s, e) {
+            hits.push((s, e, p));
+        }
+    });
     let adult = hits
         .iter()
-        .any(|m| lex.entries[m.pattern().as_usize()].cue == "adult-role");
-    for m in hits {
-        let e = lex.entries[m.pattern().as_usize()];
-        if adult != (e.cue == "adult-role") {
+        .any(|&(_, _, p)| lex.entries[p].cue == "adult-role");
+    for (s, e, p) in hits {
+        let entry = lex.entries[p];
+        if adult != (entry.cue == "adult-role") {
             continue;
         }
         // In a descriptor a kinship word says "someone's son": weak but real.
-        acc.cue(
-            id,
-            e.cue,
-            &text[m.range()],
-            e.weight,
-            base + m.start()..base + m.end(),
-        );
+        acc.cue(id, entry.cue, &text[s..e], entry.weight, base + s..base + e);
     }
 }
 
@@ -1278,7 +1291,7 @@ fn first_line(source: &str) -> Option<Span> {
 fn cue_hits(ctx: &Ctx<'_>, cues: &SourceHits, range: &Span, acc: &mut Accumulator) {
     let lex = &*LEXICON;
     let base = range.start;
-    cues.each(lex.ac.any(), range, ctx.text, |start, end, p| {
+    cues.each(&lex.finder, range, ctx.text, |start, end, p| {
         cue_hit(ctx, base, start, end, p, acc)
     });
 }

@@ -247,7 +247,9 @@ pub fn before_name(before: &str) -> Option<Found> {
 
 /// A speaker stating their own age (`我…岁` needs `岁`; `I'm`/`I am` needs those letters).
 pub fn self_stated(line: &str) -> Option<Found> {
-    let en = line.contains("I'm") || line.contains("I’m") || line.contains("I am");
+    // Every English form starts with `I`: most lines have none and skip the three searches.
+    let en = memchr::memchr(b'I', line.as_bytes()).is_some()
+        && (line.contains("I'm") || line.contains("I’m") || line.contains("I am"));
     let gates = [line.contains('岁'), en];
     first_match(SELF.iter().zip(gates), line)
 }

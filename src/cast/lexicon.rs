@@ -3,8 +3,7 @@
 //! leftmost-longest automaton, so compounds (`幼儿园老师`, `first-grade teacher`) win over the
 //! words they contain (`幼儿园`, `first-grade`).
 
-use crate::automaton::{Adaptive, DFA_AFTER};
-use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use super::finder::WordFinder;
 use std::sync::LazyLock;
 
 /// How a cue found in running text finds the character it is about.
@@ -596,8 +595,8 @@ fn entries() -> Vec<(String, Entry)> {
 
 /// The compiled lexicon.
 pub struct Lexicon {
-    /// An NFA for the first megabytes of a run, then a DFA (several times faster to search).
-    pub ac: Adaptive,
+    /// Leftmost-longest, ASCII letters in either case.
+    pub finder: WordFinder,
     pub entries: Vec<Entry>,
     /// Whether pattern i is ASCII (needs word boundaries).
     pub ascii: Vec<bool>,
@@ -605,19 +604,12 @@ pub struct Lexicon {
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let list = entries();
-    let mut b = AhoCorasickBuilder::new();
-    b.match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(true);
-    let ac = Adaptive::new(
-        &b,
-        list.iter().map(|(p, _)| p.as_bytes().to_vec()).collect(),
-        DFA_AFTER,
-    )
-    .expect("the lexicon is a constant list of short words");
+    let words: Vec<&str> = list.iter().map(|(p, _)| p.as_str()).collect();
+    let finder = WordFinder::new(&words).expect("the lexicon is a constant list of short words");
     Lexicon {
         ascii: list.iter().map(|(p, _)| p.is_ascii()).collect(),
         entries: list.into_iter().map(|(_, e)| e).collect(),
-        ac,
+        finder,
     }
 });
 
@@ -644,20 +636,21 @@ pub const TITLE_PRIOR: &[&str] = &[
 mod tests {
     use super::*;
 
+    /// The entry of the first match in `text`.
+    fn first(text: &str) -> Option<Entry> {
+        let lex = &*LEXICON;
+        let mut out = None;
+        lex.finder.each(text, |_, _, p| {
+            out = out.or(Some(lex.entries[p]));
+        });
+        out
+    }
+
     #[test]
     fn lexicon_builds_and_prefers_compounds() {
-        let lex = &*LEXICON;
-        let m = lex
-            .ac
-            .any()
-            .find("幼儿园老师")
-            .map(|m| lex.entries[m.pattern().as_usize()]);
+        let m = first("幼儿园老师");
         assert_eq!(m.map(|e| e.cue), Some("adult-role"));
-        let m = lex
-            .ac
-            .any()
-            .find("a First-Grade Teacher")
-            .map(|m| lex.entries[m.pattern().as_usize()]);
+        let m = first("a First-Grade Teacher");
         assert_eq!(m.map(|e| e.cue), Some("adult-role"));
     }
 }

@@ -347,6 +347,10 @@ pub fn is_stop_caps(word: &str) -> bool {
         "CAST",
         "NOTES",
     ];
+    // Every stop word starts with an ASCII capital: other words (Chinese names) skip the list.
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
     let w = word.trim_end_matches('.').trim_end_matches(':');
     STOP.contains(&w)
 }
