@@ -24,7 +24,7 @@ mod numbers;
 
 use crate::script::{Element, ElementKind, Script, Span};
 use finder::{NameFinder, WordFinder};
-use hash::FxMap;
+use hash::FastMap;
 use lexicon::{LEXICON, Link};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -169,7 +169,7 @@ struct Draft {
 #[derive(Debug, Default)]
 struct Inventory {
     drafts: Vec<Draft>,
-    index: FxMap<String, usize>,
+    index: FastMap<String, usize>,
     /// (id, age, span) from front matter.
     declared_ages: Vec<(usize, u32, Span)>,
     /// (id, age, span) from cast list items and CAPS first appearances.
@@ -313,7 +313,7 @@ impl Inventory {
     /// Speakers, most frequent first, so the common form becomes the canonical name.
     fn collect_speakers(&mut self, script: &Script) {
         // Per distinct speaker: None when not a valid name (checked once, not per line).
-        let mut counts: FxMap<&str, Option<(usize, Span)>> = FxMap::default();
+        let mut counts: FastMap<&str, Option<(usize, Span)>> = FastMap::default();
         for el in elements(script) {
             let Some(sp) = el.speaker.as_deref().map(str::trim) else {
                 continue;
@@ -1055,7 +1055,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
 /// is a label).
 #[derive(Default)]
 struct SpeakerMemo<'a> {
-    seen: FxMap<&'a str, (Option<usize>, bool)>,
+    seen: FastMap<&'a str, (Option<usize>, bool)>,
 }
 
 impl<'a> SpeakerMemo<'a> {
