@@ -193,6 +193,24 @@ fn cast_label_end(text: &str) -> Option<usize> {
     CAST_LABEL.find(text).map(|m| m.end())
 }
 
+/// Whether `b` holds an ASCII capital, eight bytes at a time.
+fn has_ascii_upper(b: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Per byte, with the high bit cleared first so no carry crosses bytes: the high bit
+        // is set from b'A' by the first sum and from b'Z' + 1 by the second.
+        let x = w & !HI;
+        let ge_a = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F);
+        let gt_z = x.wrapping_add(0x2525_2525_2525_2525);
+        if ge_a & !gt_z & !w & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_uppercase)
+}
+
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
 static CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Z'’\-]*[A-Z]\.?(?: [A-Z][A-Z'’\-]*[A-Z]\.?)*").expect("constant pattern")
@@ -355,7 +373,7 @@ impl Inventory {
                 continue;
             }
             let start = base + from + item.start + off;
-            let name_end = off + item_text[off..].find(name).unwrap_or(0) + name.len();
+            let name_end = off + find_from_start(&item_text[off..], name).unwrap_or(0) + name.len();
             let id = self.add(name, start..start + name.len(), false);
             let rest = &item_text[name_end.min(item_text.len())..];
             let rest_base = base + from + item.start + name_end;
@@ -376,7 +394,7 @@ impl Inventory {
     /// `ALEXANDER ASHFORD (36) turns`, `JESSICA, the receptionist,`, `LILY, 7, runs in`.
     fn caps_names(&mut self, text: &str, base: usize) {
         // Every CAPS match starts with an ASCII capital.
-        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !has_ascii_upper(text.as_bytes()) {
             return;
         }
         for m in CAPS.find_iter(text) {
@@ -672,6 +690,13 @@ impl Matcher {
     /// The names in an element's text, from the script-wide matches.
     fn find(&self, hits: &SourceHits, range: &Span, text: &str) -> Vec<Mention> {
         let mut out = Vec::new();
+        self.find_into(hits, range, text, &mut out);
+        out
+    }
+
+    /// [`Self::find`] into a buffer reused from element to element (cleared first).
+    fn find_into(&self, hits: &SourceHits, range: &Span, text: &str, out: &mut Vec<Mention>) {
+        out.clear();
         hits.each(&self.finder, range, text, |start, end, p| {
             if self.ascii[p] && !word_bounded(text, start, end) {
                 return;
@@ -683,14 +708,7 @@ impl Matcher {
                 in_paren: false,
             });
         });
-        // Brackets only matter when there is a mention to place.
-        if !out.is_empty() {
-            let parens = paren_ranges(text);
-            for x in &mut out {
-                x.in_paren = parens.iter().any(|r| r.start < x.start && x.start < r.end);
-            }
-        }
-        out
+        mark_in_paren(text, out);
     }
 }
 
@@ -795,34 +813,44 @@ impl Find for NameFinder {
     }
 }
 
-/// Bracketed ranges `（…）`/`(…)` (unclosed ones run to the end).
-fn paren_ranges(text: &str) -> Vec<Span> {
+/// Mark the mentions (in text order) inside a bracket `（…）`/`(…)`: those after an opening
+/// bracket not yet closed (a bracket opened while one is open is not counted; an unclosed one
+/// runs to the end). Brackets are scanned once, only up to the last mention's start.
+fn mark_in_paren(text: &str, mentions: &mut [Mention]) {
     // Bytes, not chars: `(`/`)` are ASCII and `（`/`）` are EF BC 88/89 (EF only ever leads a
     // character), so this finds exactly the bracket characters.
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
     let b = text.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        let (is_open, is_close, len) = match c {
-            b'(' => (true, false, 1),
-            b')' => (false, true, 1),
-            0xEF if b.get(i + 1) == Some(&0xBC) => match b.get(i + 2) {
-                Some(0x88) => (true, false, 3),
-                Some(0x89) => (false, true, 3),
+    let mut open = false;
+    let mut i = 0;
+    for m in mentions.iter_mut() {
+        let stop = m.start.min(b.len());
+        // The state after every bracket starting before the mention's start: a bracket
+        // character starting before a character boundary ends at or before it.
+        while i < stop {
+            let Some(k) = memchr::memchr3(b'(', b')', 0xEF, &b[i..stop]) else {
+                i = stop;
+                break;
+            };
+            let at = i + k;
+            i = at + 1;
+            let (is_open, is_close) = match b[at] {
+                b'(' => (true, false),
+                b')' => (false, true),
+                _ if b.get(at + 1) == Some(&0xBC) => match b.get(at + 2) {
+                    Some(0x88) => (true, false),
+                    Some(0x89) => (false, true),
+                    _ => continue,
+                },
                 _ => continue,
-            },
-            _ => continue,
-        };
-        if is_open && open.is_none() {
-            open = Some(i);
-        } else if is_close && let Some(s) = open.take() {
-            out.push(s..i + len);
+            };
+            if is_open {
+                open = true;
+            } else if is_close {
+                open = false;
+            }
         }
+        m.in_paren = open;
     }
-    if let Some(s) = open {
-        out.push(s..text.len());
-    }
-    out
 }
 
 fn word_bounded(text: &str, start: usize, end: usize) -> bool {
@@ -938,6 +966,7 @@ impl Hits {
 
 fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
     let mut memo = SpeakerMemo::default();
+    let mut mentions: Vec<Mention> = Vec::new();
     for scene in &script.scenes {
         let speakers: Vec<Option<usize>> = scene
             .elements
@@ -970,7 +999,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             }
             let text = el.text(&script.source);
             let base = el.text.start;
-            let mentions = matcher.find(&hits.names, &el.text, text);
+            matcher.find_into(&hits.names, &el.text, text, &mut mentions);
             let dialogue = el.kind == ElementKind::Dialogue;
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
@@ -1181,8 +1210,15 @@ fn partners(elements: &[Element], speakers: &[Option<usize>]) -> Vec<Option<usiz
 
 /// Ages right after or right before a name in the text.
 fn mention_ages(text: &str, base: usize, mentions: &[Mention], acc: &mut Accumulator) {
+    // Where the text's last `岁` starts (searched once, when a name's gate first asks).
+    let mut last_sui: Option<Option<usize>> = None;
     for m in mentions {
-        if let Some(f) = ages::after_name(&text[m.end..]) {
+        let has_sui = || {
+            last_sui
+                .get_or_insert_with(|| text.rfind('岁'))
+                .is_some_and(|p| p >= m.end)
+        };
+        if let Some(f) = ages::after_name_with(&text[m.end..], has_sui) {
             acc.set_age(m.id, f.age, base + m.start..base + m.end + f.range.end);
         } else if let Some(f) = ages::before_name(&text[..m.start]) {
             acc.set_age(m.id, f.age, base + f.range.start..base + m.end);
@@ -1725,6 +1761,34 @@ fn apply_overrides(chars: &mut Vec<Character>, inv: &Inventory, ov: &Overrides) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_capitals_found_in_any_position() {
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut v = vec![b'x'; 19];
+                v[at] = b;
+                assert_eq!(has_ascii_upper(&v), b.is_ascii_uppercase(), "{b} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn brackets_marked_as_before() {
+        let text = "小宝（6岁）和(大宝（小宝)）小宝";
+        let mut ms: Vec<Mention> = text
+            .match_indices("宝")
+            .map(|(i, _)| Mention {
+                start: i,
+                end: i + 3,
+                id: 0,
+                in_paren: true,
+            })
+            .collect();
+        mark_in_paren(text, &mut ms);
+        let marks: Vec<bool> = ms.iter().map(|m| m.in_paren).collect();
+        assert_eq!(marks, [false, true, true, false]);
+    }
 
     #[test]
     fn one_weak_cue_is_not_enough() {

@@ -186,6 +186,15 @@ fn starts_en_number(c: char) -> bool {
     c.is_ascii_alphanumeric() || ('０'..='９').contains(&c)
 }
 
+/// `s.trim_start().chars().next()`, answered from the first byte when it starts no whitespace
+/// character (every Unicode space starts with a byte below 0x21 or C2, E1, E2, E3).
+fn first_non_space(s: &str) -> Option<char> {
+    match s.as_bytes().first()? {
+        0x21..=0x7E | 0xE4..=0xFF => s.chars().next(),
+        _ => s.trim_start().chars().next(),
+    }
+}
+
 /// An age written right after a name; `rest` is the text from the end of the name.
 ///
 /// Gates (why a pattern cannot match otherwise): the Chinese forms start with a bracket or
@@ -193,20 +202,21 @@ fn starts_en_number(c: char) -> bool {
 /// the English forms start with `(` after spaces, with `,`, or (after an optional comma and
 /// spaces) with a word or digit of the phrase (`is`, `who`, `a`, `aged`, `seven`, `7`).
 pub fn after_name(rest: &str) -> Option<Found> {
+    after_name_with(rest, || rest.contains('岁'))
+}
+
+/// [`after_name`], told by `has_sui` whether `rest` contains `岁` (asked only when the rest
+/// of the Chinese gate holds), so a caller with many names in one text searches it once.
+pub fn after_name_with(rest: &str, has_sui: impl FnOnce() -> bool) -> Option<Found> {
     let c0 = rest.chars().next()?;
-    let c1 = rest.trim_start().chars().next();
-    let c2 = rest
-        .strip_prefix(',')
-        .unwrap_or(rest)
-        .trim_start()
-        .chars()
-        .next();
+    let c1 = first_non_space(rest);
+    let c2 = first_non_space(rest.strip_prefix(',').unwrap_or(rest));
     let zh = (matches!(c1, Some('（' | '(' | '，' | ',' | '：' | ':' | '、'))
         || matches!(
             c0,
             '今' | '才' | '只' | '刚' | '已' | '都' | '快' | '满' | '还' | '不' | '也'
         ))
-        && rest.contains('岁');
+        && has_sui();
     if zh && let Some(f) = first_match(all(&ZH_AFTER, true), rest) {
         return Some(f);
     }
