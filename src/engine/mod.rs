@@ -386,11 +386,7 @@ impl Engine {
             .iter()
             .map(|_| std::cell::OnceCell::new())
             .collect();
-        let an = Scan {
-            an,
-            cues,
-            any_in: Default::default(),
-        };
+        let an = Scan { an, cues };
         let found = self.trigger_matches(lang, &script.source);
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
@@ -561,10 +557,11 @@ impl Engine {
             return None;
         }
         let window = window_range(an, rule.window, sp, ep, sents, si, &sentence);
-        if !rule.with.is_empty() && !sc.any_in(&rule.with, &window) {
+        let wtext = an.script.source.get(window).unwrap_or("");
+        if !rule.with.is_empty() && !rule.with.any_in(wtext) {
             return None;
         }
-        if !rule.with_also.is_empty() && !sc.any_in(&rule.with_also, &window) {
+        if !rule.with_also.is_empty() && !rule.with_also.any_in(wtext) {
             return None;
         }
         let who = match ep {
@@ -669,7 +666,8 @@ fn negated(
             return true;
         }
     }
-    !rule.unless_sentence.is_empty() && sc.any_in(&rule.unless_sentence, unless_window)
+    let whole = source.get(unless_window.clone()).unwrap_or("");
+    !rule.unless_sentence.is_empty() && rule.unless_sentence.any_in(whole)
 }
 
 fn window_range(
@@ -808,27 +806,6 @@ pub fn apply_shift(sev: Severity, shift: i8) -> Severity {
 struct Scan<'a> {
     an: Analysis<'a>,
     cues: Vec<std::cell::OnceCell<SceneCues>>,
-    /// (cue list address, window start, end) → whether the list occurs in that window. Hits
-    /// of one rule share windows (a scene window is the same for every hit in the scene), and
-    /// a cue list answers the same for the same text.
-    any_in: std::cell::RefCell<AnyInMemo>,
-}
-
-type AnyInMemo =
-    std::collections::HashMap<(usize, usize, usize), bool, foldhash::fast::RandomState>;
-
-impl Scan<'_> {
-    /// `cues.any_in` on the source text of `window`, each (list, window) asked once.
-    fn any_in(&self, cues: &crate::rules::compile::Cues, window: &Range<usize>) -> bool {
-        let key = (std::ptr::from_ref(cues) as usize, window.start, window.end);
-        if let Some(&known) = self.any_in.borrow().get(&key) {
-            return known;
-        }
-        let text = self.an.script.source.get(window.clone()).unwrap_or("");
-        let found = cues.any_in(text);
-        self.any_in.borrow_mut().insert(key, found);
-        found
-    }
 }
 
 /// Where endorsement and correction cues stand in a scene, found in one pass.
