@@ -7,7 +7,7 @@ pub mod suppress;
 
 use crate::automaton::{Overlapping, TRIE_DFA_AFTER};
 use crate::cast::Cast;
-use crate::rules::compile::{ascii_word_bounded, build_automaton};
+use crate::rules::compile::{ascii_word_bounded, build_dfa_automaton};
 use crate::rules::schema::Window;
 use crate::rules::{Lang, Prohibition, Rule, RuleSet, ScopeKind, Severity};
 use crate::script::{ElementKind, Script};
@@ -552,13 +552,12 @@ impl Engine {
         hit: Range<usize>,
     ) -> Option<Finding> {
         let an = &sc.an;
-        let source = &an.script.source;
         let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
-        if negated(source, rule, &sentence, &unless_window, &hit) {
+        if negated(sc, rule, &sentence, &unless_window, &hit) {
             return None;
         }
         let window = window_range(an, rule.window, sp, ep, sents, si, &sentence);
-        let wtext = source.get(window).unwrap_or("");
+        let wtext = an.script.source.get(window).unwrap_or("");
         if !rule.with.is_empty() && !rule.with.any_in(wtext) {
             return None;
         }
@@ -637,12 +636,13 @@ fn scope_of(kind: ElementKind) -> Option<ScopeKind> {
 
 /// A negator just before the hit in the same clause, or disapproval anywhere in the sentence.
 fn negated(
-    source: &str,
+    sc: &Scan,
     rule: &Rule,
     sentence: &Range<usize>,
     unless_window: &Range<usize>,
     hit: &Range<usize>,
 ) -> bool {
+    let source = &sc.an.script.source;
     let before = source.get(sentence.start..hit.start).unwrap_or("");
     // Only the current clause, and only `unless_distance` characters back.
     let clause_start = before
@@ -697,9 +697,10 @@ fn window_range(
     }
 }
 
-/// A static cue list's automaton.
+/// A static cue list's automaton: a DFA (the same matches as an NFA, fewer steps per byte),
+/// built once per process.
 fn cue_automaton(list: &[&str]) -> AhoCorasick {
-    build_automaton(
+    build_dfa_automaton(
         &list.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
         MatchKind::Standard,
     )
