@@ -6,6 +6,8 @@ use super::schema::*;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use std::sync::{Arc, OnceLock};
 
@@ -67,6 +69,9 @@ pub struct LazyRegex {
     /// The pattern as written in the pack.
     written: String,
     cell: std::sync::OnceLock<Option<Regex>>,
+    /// The same pattern with every class cut down to [`NARROW`] characters, for texts made of
+    /// those only (see [`narrow`]); None if it cannot be built (the full regex serves then).
+    narrow: OnceLock<Option<meta::Regex>>,
     /// The literal sets `build.rs` computed, for a pattern of an embedded pack.
     known: Option<Known>,
     /// For any other pattern, its required parts, computed on first use.
@@ -108,6 +113,7 @@ impl Clone for LazyRegex {
             source: self.source.clone(),
             written: self.written.clone(),
             cell,
+            narrow: self.narrow.clone(),
             known: self.known,
             factors: self.factors.clone(),
         }
@@ -123,19 +129,44 @@ impl LazyRegex {
             .build()
     }
 
-    /// The compiled regex (None only if it exceeds the size limit, which loading rules out
-    /// for packs from folders and `cargo test` rules out for the embedded ones).
-    pub fn get(&self) -> Option<&Regex> {
+    /// The full regex, compiled on first use (None only if it exceeds the size limit, which
+    /// loading rules out for packs from folders and `cargo test` for the embedded ones).
+    fn full(&self) -> Option<&Regex> {
         self.cell
             .get_or_init(|| LazyRegex::build(&self.source).ok())
             .as_ref()
+    }
+
+    /// The narrow regex, compiled on first use (None if it cannot be built).
+    fn narrow(&self) -> Option<&meta::Regex> {
+        self.narrow
+            .get_or_init(|| build_narrow(&self.source))
+            .as_ref()
+    }
+
+    /// The pattern, to search texts with (None only if it is known to exceed the size limit).
+    /// Each search compiles what the text needs on first use: the narrow regex for a text of
+    /// [`NARROW`] characters only (an English script, most often), else the full one.
+    pub fn get(&self) -> Option<Matcher<'_>> {
+        match self.cell.get() {
+            Some(None) => None,
+            _ => Some(Matcher(self)),
+        }
+    }
+
+    /// Compile now what a search of a text like `text` will need (see [`LazyRegex::get`]).
+    pub fn warm(&self, text: &str) {
+        if self.cell.get().is_none() && narrow(text) && self.narrow().is_some() {
+            return;
+        }
+        self.full();
     }
 
     /// The compiled regex to search `text` with, or None when it cannot match there (or
     /// exceeds the size limit, as for [`LazyRegex::get`]). `text` is assumed to hold the
     /// pattern's trigger (see [`LazyRegex::prefixes`]): each other required part of the pattern
     /// is looked for first, which is much cheaper than compiling and running the regex.
-    pub fn get_for(&self, text: &str) -> Option<&Regex> {
+    pub fn get_for(&self, text: &str) -> Option<Matcher<'_>> {
         if self.parts_in(text) {
             self.get()
         } else {
@@ -203,6 +234,145 @@ impl LazyRegex {
     }
 }
 
+/// A pattern ready to search with: [`LazyRegex::get`].
+#[derive(Debug, Clone, Copy)]
+pub struct Matcher<'r>(&'r LazyRegex);
+
+/// One match: a byte range of the text searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    start: usize,
+    end: usize,
+}
+
+impl Found {
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    pub fn end(&self) -> usize {
+        self.end
+    }
+}
+
+impl<'r> Matcher<'r> {
+    /// Every match in `text`, leftmost-first, as `regex::Regex::find_iter` gives them.
+    pub fn find_iter<'t>(self, text: &'t str) -> Box<dyn Iterator<Item = Found> + 't>
+    where
+        'r: 't,
+    {
+        let p = self.0;
+        // A full regex compiled already is as good; else a narrow text needs only the narrow
+        // one, which compiles several times faster.
+        if p.cell.get().is_none()
+            && narrow(text)
+            && let Some(re) = p.narrow()
+        {
+            return Box::new(re.find_iter(text).map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+            }));
+        }
+        match p.full() {
+            Some(re) => Box::new(re.find_iter(text).map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+            })),
+            None => Box::new(std::iter::empty()),
+        }
+    }
+
+    pub fn is_match(self, text: &str) -> bool {
+        if self.0.cell.get().is_none()
+            && narrow(text)
+            && let Some(re) = self.0.narrow()
+        {
+            return re.is_match(text);
+        }
+        self.0.full().is_some_and(|re| re.is_match(text))
+    }
+}
+
+/// The characters a narrow regex keeps: Latin-1 and General Punctuation (curly quotes, dashes,
+/// ellipsis), so that most English scripts are narrow texts.
+const NARROW: [(char, char); 2] = [('\0', '\u{ff}'), ('\u{2000}', '\u{207f}')];
+
+/// Whether every character of `text` is a [`NARROW`] one. On such a text a regex with each
+/// class (and case-folded letter) cut down to [`NARROW`] characters finds exactly the matches
+/// of the full regex: a match is a path through the pattern that consumes the text's
+/// characters, and every such path is kept, in the same order of preference. Cutting makes the
+/// English patterns several times cheaper to compile: Unicode case folding (`k` also matches
+/// U+212A KELVIN SIGN) and classes like `\w` or `[^.!?]{0,80}` make big UTF-8 automata.
+pub fn narrow(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += match c {
+            0..0x80 => 1,
+            // U+0080..U+00FF.
+            0xC2 | 0xC3 => 2,
+            // U+2000..U+207F.
+            0xE2 if matches!(b.get(i + 1), Some(0x80 | 0x81)) => 3,
+            _ => return false,
+        };
+    }
+    true
+}
+
+/// The narrow regex of `source` (see [`narrow`]): parsed as the full one is, every class cut
+/// down to [`NARROW`]. No prefilter: the engine only runs a pattern on a text holding its
+/// required parts, and extracting the prefixes of a case-folded pattern costs more than
+/// compiling it. Only whole matches are reported, so no capture groups are compiled.
+fn build_narrow(source: &str) -> Option<meta::Regex> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(source)
+        .ok()?;
+    let keep = ClassUnicode::new(NARROW.map(|(a, b)| ClassUnicodeRange::new(a, b)));
+    let hir = cut_classes(&hir, &keep);
+    let config = meta::Config::new()
+        .match_kind(regex_automata::MatchKind::LeftmostFirst)
+        .utf8_empty(true)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .hybrid_cache_capacity(DFA_CACHE_LIMIT)
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::Implicit)
+        .auto_prefilter(false);
+    meta::Builder::new()
+        .configure(config)
+        .build_from_hir(&hir)
+        .ok()
+}
+
+/// `hir` with every Unicode class intersected with `keep` (the rest unchanged).
+fn cut_classes(hir: &Hir, keep: &ClassUnicode) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut c = c.clone();
+            c.intersect(keep);
+            Hir::class(Class::Unicode(c))
+        }
+        HirKind::Concat(v) => Hir::concat(v.iter().map(|h| cut_classes(h, keep)).collect()),
+        HirKind::Alternation(v) => {
+            Hir::alternation(v.iter().map(|h| cut_classes(h, keep)).collect())
+        }
+        HirKind::Repetition(r) => {
+            let mut r = r.clone();
+            r.sub = Box::new(cut_classes(&r.sub, keep));
+            Hir::repetition(r)
+        }
+        HirKind::Capture(c) => {
+            let mut c = c.clone();
+            c.sub = Box::new(cut_classes(&c.sub, keep));
+            Hir::capture(c)
+        }
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
 /// Compile now the patterns of `lang` a script with this text is likely to run: those with a
 /// trigger in it whose other required parts occur in the paragraph around it. A spare worker
 /// does this for the first file of a run while the file is parsed, so the file's lint does
@@ -243,7 +413,7 @@ pub fn warm_patterns(rules: &[Rule], lang: Lang, text: &str) {
         }
     }
     for &k in picked.iter().rev() {
-        patterns[k].get();
+        patterns[k].warm(text);
     }
 }
 
@@ -340,7 +510,10 @@ impl Cues {
         }
         for re in self.regexes.iter().filter_map(LazyRegex::get) {
             for m in re.find_iter(text) {
-                out.push((m.start(), m.end(), m.as_str().chars().count()));
+                let chars = text
+                    .get(m.start()..m.end())
+                    .map_or(0, |s| s.chars().count());
+                out.push((m.start(), m.end(), chars));
             }
         }
         out
@@ -676,6 +849,7 @@ impl Ctx<'_> {
             source,
             written: pattern.to_string(),
             cell,
+            narrow: OnceLock::new(),
             known,
             factors: OnceLock::new(),
         })
@@ -1030,6 +1204,132 @@ mod tests {
         warm_patterns(&rules, Lang::En, text);
         rules[0].patterns.truncate(0);
         warm_patterns(&rules, Lang::Zh, "");
+    }
+
+    #[test]
+    fn narrow_texts_are_latin1_and_general_punctuation() {
+        let want = |t: &str| {
+            t.chars()
+                .all(|c| NARROW.iter().any(|&(a, b)| (a..=b).contains(&c)))
+        };
+        for t in [
+            "",
+            "kid",
+            "caf\u{e9} \u{ff}",
+            "\u{2019}\u{2014}\u{2026}\u{207f}",
+            "\u{2080}",
+            "\u{212a}",
+            "\u{17f}",
+            "\u{178}",
+            "中",
+            "a\u{100}",
+            "\u{1f600}",
+            "\u{2100}",
+        ] {
+            assert_eq!(narrow(t), want(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn every_default_regex_has_a_narrow_form() {
+        for re in default_regexes() {
+            assert!(build_narrow(&re.source).is_some(), "{}", re.source);
+        }
+    }
+
+    /// Texts for comparing the narrow regexes with the full ones: pieces of every rule example
+    /// and characters that case folding or the cut treats specially, in random order.
+    fn text_pool() -> Vec<String> {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let mut pool: Vec<String> = [
+            "k", "K", "\u{212a}", "s", "S", "\u{17f}", "\u{2019}", "\u{e9}", "\u{c9}", "\u{2014}",
+            "\u{a0}", "\u{ff}", "\u{178}", "\u{b5}", "\u{3bc}", "中", "\n", " ", ".", "!", "'",
+            "\u{2009}", "\u{3000}", "\u{1e9e}", "\u{df}",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        for r in set.rules.iter().filter(|r| r.lang == Lang::En) {
+            for t in r.examples.invalid.iter().chain(&r.examples.valid) {
+                pool.push(t.clone());
+                pool.extend(t.split(' ').map(str::to_string));
+            }
+        }
+        pool
+    }
+
+    /// Every default regex and its regex as the `regex` crate compiles it in full.
+    fn old_and_new() -> &'static [(Regex, LazyRegex)] {
+        static ALL: OnceLock<Vec<(Regex, LazyRegex)>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            default_regexes()
+                .into_iter()
+                .filter(|r| r.source.is_ascii())
+                .map(|r| (LazyRegex::build(&r.source).unwrap(), r))
+                .collect()
+        })
+    }
+
+    /// The spans `old` finds in `text` equal those of `new` (its narrow form when `text` is
+    /// narrow, compiled fresh).
+    fn same_matches(text: &str) -> Result<(), String> {
+        if !narrow(text) {
+            // Searched with the full regex, which is the old one.
+            return Ok(());
+        }
+        for (old, new) in old_and_new() {
+            let want: Vec<(usize, usize)> =
+                old.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            let fresh = LazyRegex {
+                source: new.source.clone(),
+                written: String::new(),
+                cell: OnceLock::new(),
+                narrow: new.narrow.clone(),
+                known: None,
+                factors: OnceLock::new(),
+            };
+            let m = fresh.get().ok_or("no matcher")?;
+            let got: Vec<(usize, usize)> = m.find_iter(text).map(|f| (f.start, f.end)).collect();
+            if got != want || m.is_match(text) != old.is_match(text) {
+                return Err(format!("{}: {text:?}: {got:?} != {want:?}", new.source));
+            }
+            // Keep the narrow form for the next case (compiling it is the slow part).
+            let _ = new.narrow.set(fresh.narrow.get().cloned().flatten());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn narrow_regexes_match_as_the_full_ones_on_examples() {
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        let mut narrow_texts = 0;
+        for r in set.rules.iter().filter(|r| r.lang == Lang::En) {
+            // The texts that match (the proptest below tries the others, cut up and mixed).
+            for t in &r.examples.invalid {
+                narrow_texts += usize::from(narrow(t));
+                same_matches(t).unwrap();
+                same_matches(&t.to_uppercase()).unwrap();
+            }
+        }
+        assert!(narrow_texts > 50, "{narrow_texts}");
+        let folded = "Kid kid \u{212a}id ki\u{17f}\u{17f}";
+        assert!(!narrow(folded), "searched with the full regex");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn narrow_regexes_match_as_the_full_ones(
+            picks in proptest::collection::vec((0usize..100_000, 0usize..4), 1..8)
+        ) {
+            static POOL: OnceLock<Vec<String>> = OnceLock::new();
+            let pool = POOL.get_or_init(text_pool);
+            let mut text = String::new();
+            for (i, sep) in picks {
+                text.push_str(&pool[i % pool.len()]);
+                text.push_str([" ", "", "\u{2019}", ", "][sep]);
+            }
+            proptest::prop_assert!(same_matches(&text).is_ok(), "{:?}", same_matches(&text));
+        }
     }
 
     #[test]
