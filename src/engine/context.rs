@@ -882,7 +882,7 @@ fn holds_any(occurrences: Option<&[(usize, usize)]>, range: &Range<usize>) -> bo
 /// ASCII case finds them: at the first position where some name starts, the longest one
 /// (the first listed among equals), then on after it. A file has a few dozen names and an
 /// automaton over them costs far more to build than the few ranges it is run on.
-struct NameMatcher {
+struct SmallNames {
     words: Vec<String>,
     /// Word indexes, longest first (by index among equal lengths).
     by_len: Vec<usize>,
@@ -893,18 +893,53 @@ struct NameMatcher {
     singles: [bool; 256],
 }
 
-/// The `NameMatcher::starts` slot of a pair of lowercased bytes.
+/// The `SmallNames::starts` slot of a pair of lowercased bytes.
 #[inline]
 fn start_slot(a: u8, b: u8) -> usize {
     let x = (u32::from(a) << 8) | u32::from(b);
     (x.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
+/// Most names [`SmallNames`] takes: it tries every name at a candidate position, so with
+/// hundreds of names (a crafted script) it would be quadratic; beyond this the automaton,
+/// whose build then pays for itself, finds them in one pass.
+const SMALL_NAMES: usize = 48;
+
+/// A script's names and aliases (see [`SmallNames`] for what is found).
+enum NameMatcher {
+    Small(Box<SmallNames>),
+    Many(aho_corasick::AhoCorasick),
+}
+
 impl NameMatcher {
     fn new(words: Vec<String>) -> NameMatcher {
+        if words.len() > SMALL_NAMES
+            && let Ok(ac) =
+                crate::rules::compile::build_automaton(&words, MatchKind::LeftmostLongest)
+        {
+            return NameMatcher::Many(ac);
+        }
+        NameMatcher::Small(Box::new(SmallNames::new(words)))
+    }
+
+    /// Calls `f(start, end, word)` for each name found in `text`, left to right.
+    fn find_each(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        match self {
+            NameMatcher::Small(m) => m.find_each(text, f),
+            NameMatcher::Many(ac) => {
+                for m in ac.find_iter(text) {
+                    f(m.start(), m.end(), m.pattern().as_usize());
+                }
+            }
+        }
+    }
+}
+
+impl SmallNames {
+    fn new(words: Vec<String>) -> SmallNames {
         let mut by_len: Vec<usize> = (0..words.len()).collect();
         by_len.sort_by_key(|&i| std::cmp::Reverse(words[i].len()));
-        let mut m = NameMatcher {
+        let mut m = SmallNames {
             words,
             by_len,
             starts: [0; 64],
@@ -1077,6 +1112,22 @@ mod tests {
         let mut out = Vec::new();
         NameMatcher::new(words.to_vec()).find_each(text, |s, e, w| out.push((s, e, w)));
         out
+    }
+
+    #[test]
+    fn many_names_use_the_automaton_and_find_the_same() {
+        // A crafted script can declare thousands of speakers: past SMALL_NAMES the matcher
+        // must not try every name at every position (quadratic), and must find the same.
+        let mut words: Vec<String> = (0..200).map(|i| format!("名{i}号")).collect();
+        words.extend(["小宝", "林小宝", "LILY", "lily ann"].map(String::from));
+        let m = NameMatcher::new(words.clone());
+        assert!(matches!(m, NameMatcher::Many(_)));
+        let few = NameMatcher::new(words[..SMALL_NAMES].to_vec());
+        assert!(matches!(few, NameMatcher::Small(_)));
+        let text = "名12号打了林小宝，名199号和LILY ANN看着小宝。名2号";
+        let got = matcher_names(&words, text);
+        assert_eq!(got, automaton_names(&words, text));
+        assert_eq!(got.len(), 6);
     }
 
     #[test]
