@@ -396,6 +396,13 @@ impl TrieNfa {
         })
     }
 
+    /// The match `pids[i]` names, ending at `end`.
+    #[inline]
+    fn found(&self, i: usize, end: usize) -> aho_corasick::Match {
+        let pid = self.pids[i] as usize;
+        aho_corasick::Match::must(pid, end - self.lens[pid] as usize..end)
+    }
+
     /// The state after `b` from `s` (the root never fails), NONE if `s` has no such
     /// transition.
     #[inline]
@@ -445,9 +452,7 @@ impl Iterator for TrieIter<'_, '_> {
         let nfa = self.nfa;
         loop {
             if let Some(i) = self.pending.next() {
-                let pid = nfa.pids[i] as usize;
-                let start = self.at - nfa.lens[pid] as usize;
-                return Some(aho_corasick::Match::must(pid, start..self.at));
+                return Some(nfa.found(i, self.at));
             }
             let &b = self.hay.get(self.at)?;
             let b = nfa.fold[b as usize];
@@ -509,9 +514,7 @@ impl Iterator for DfaIter<'_, '_> {
         let (dfa, nfa) = (self.dfa, self.nfa);
         loop {
             if let Some(i) = self.pending.next() {
-                let pid = nfa.pids[i] as usize;
-                let start = self.at - nfa.lens[pid] as usize;
-                return Some(aho_corasick::Match::must(pid, start..self.at));
+                return Some(nfa.found(i, self.at));
             }
             let mut s = self.state as usize;
             let mut at = self.at;

@@ -156,10 +156,20 @@ impl LazyRegex {
 
     /// Compile now what a search of a text like `text` will need (see [`LazyRegex::get`]).
     pub fn warm(&self, text: &str) {
-        if self.cell.get().is_none() && narrow(text) && self.narrow().is_some() {
-            return;
+        let _ = self.form_for(text);
+    }
+
+    /// The compiled form to search `text` with (compiling it on first use): a full regex
+    /// compiled already is as good; else a narrow text needs only the narrow one, which
+    /// compiles several times faster.
+    fn form_for(&self, text: &str) -> Option<Form<'_>> {
+        if self.cell.get().is_none()
+            && narrow(text)
+            && let Some(re) = self.narrow()
+        {
+            return Some(Form::Narrow(re));
         }
-        self.full();
+        self.full().map(Form::Full)
     }
 
     /// The compiled regex to search `text` with, or None when it cannot match there (or
@@ -255,26 +265,24 @@ impl Found {
     }
 }
 
+/// What a [`Matcher`] searches with.
+enum Form<'r> {
+    Narrow(&'r meta::Regex),
+    Full(&'r Regex),
+}
+
 impl<'r> Matcher<'r> {
     /// Every match in `text`, leftmost-first, as `regex::Regex::find_iter` gives them.
     pub fn find_iter<'t>(self, text: &'t str) -> Box<dyn Iterator<Item = Found> + 't>
     where
         'r: 't,
     {
-        let p = self.0;
-        // A full regex compiled already is as good; else a narrow text needs only the narrow
-        // one, which compiles several times faster.
-        if p.cell.get().is_none()
-            && narrow(text)
-            && let Some(re) = p.narrow()
-        {
-            return Box::new(re.find_iter(text).map(|m| Found {
+        match self.0.form_for(text) {
+            Some(Form::Narrow(re)) => Box::new(re.find_iter(text).map(|m| Found {
                 start: m.start(),
                 end: m.end(),
-            }));
-        }
-        match p.full() {
-            Some(re) => Box::new(re.find_iter(text).map(|m| Found {
+            })),
+            Some(Form::Full(re)) => Box::new(re.find_iter(text).map(|m| Found {
                 start: m.start(),
                 end: m.end(),
             })),
@@ -283,13 +291,11 @@ impl<'r> Matcher<'r> {
     }
 
     pub fn is_match(self, text: &str) -> bool {
-        if self.0.cell.get().is_none()
-            && narrow(text)
-            && let Some(re) = self.0.narrow()
-        {
-            return re.is_match(text);
+        match self.0.form_for(text) {
+            Some(Form::Narrow(re)) => re.is_match(text),
+            Some(Form::Full(re)) => re.is_match(text),
+            None => false,
         }
-        self.0.full().is_some_and(|re| re.is_match(text))
     }
 }
 
