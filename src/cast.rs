@@ -17,6 +17,7 @@
 
 mod ages;
 mod finder;
+mod forms;
 mod hash;
 mod lexicon;
 mod names;
@@ -170,6 +171,8 @@ struct Draft {
 struct Inventory {
     drafts: Vec<Draft>,
     index: FastMap<String, usize>,
+    /// Every name and alias, for [`Self::resolve`] and duplicate checks.
+    forms: forms::Forms,
     /// (id, age, span) from front matter.
     declared_ages: Vec<(usize, u32, Span)>,
     /// (id, age, span) from cast list items and CAPS first appearances.
@@ -232,22 +235,23 @@ impl Inventory {
 
     /// The character a name refers to: the same name, or a long/short form of one.
     fn resolve(&self, name: &str) -> Option<usize> {
-        if let Some(id) = self.lookup(name) {
-            return Some(id);
-        }
-        let mut best: Option<(usize, usize)> = None;
-        for (id, d) in self.drafts.iter().enumerate() {
-            let forms = std::iter::once(&d.name).chain(d.aliases.iter());
-            for f in forms {
-                if names::same_person(f, name) || names::same_person(name, f) {
-                    let len = f.len();
-                    if best.is_none_or(|(_, l)| len > l) {
-                        best = Some((id, len));
-                    }
-                }
-            }
-        }
-        best.map(|(id, _)| id)
+        self.lookup(name).or_else(|| self.forms.related(name))
+    }
+
+    /// Whether `form` is already the name or an alias of character `id`.
+    fn has_form(&self, id: usize, form: &str) -> bool {
+        self.forms.is_form_of(id, form).unwrap_or_else(|| {
+            let d = &self.drafts[id];
+            d.name == form || d.aliases.iter().any(|a| a == form)
+        })
+    }
+
+    /// Record a new alias of character `id` (not yet one of its forms).
+    fn push_alias(&mut self, id: usize, alias: &str) {
+        let d = &mut self.drafts[id];
+        d.aliases.push(alias.to_string());
+        let order = d.aliases.len();
+        self.forms.add(id, order, alias);
     }
 
     /// Add a name (or find who it is) and return the character's id.
@@ -270,6 +274,7 @@ impl Inventory {
             speaks,
             descriptors: Vec::new(),
         });
+        self.forms.add(id, 0, name);
         self.index.insert(names::key(name), id);
         id
     }
@@ -285,9 +290,8 @@ impl Inventory {
             Some(_) => true,
             None => false,
         };
-        let d = &mut self.drafts[id];
-        if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
-            d.aliases.push(alias.to_string());
+        if !self.has_form(id, alias) {
+            self.push_alias(id, alias);
         }
         // A key already mapped to this character needs no new entry (nor allocation).
         if !known {
@@ -530,9 +534,8 @@ impl Inventory {
 
     /// Aliases differing only in case share a lookup key; keep them as separate strings.
     fn add_alias_case(&mut self, id: usize, alias: &str) {
-        let d = &mut self.drafts[id];
-        if d.name != alias && !d.aliases.iter().any(|a| a == alias) {
-            d.aliases.push(alias.to_string());
+        if !self.has_form(id, alias) {
+            self.push_alias(id, alias);
         }
     }
 }

@@ -211,7 +211,14 @@ pub struct NameFinder {
     /// go to `short` (their key depends on the byte after them).
     long: Vec<(u16, Box<[u8]>, usize)>,
     short: Vec<(Box<[u8]>, usize)>,
+    /// When many names share a first character (or are two bytes long), trying each in turn
+    /// would make a script with thousands of names quadratic: an anchored automaton over the
+    /// names then says which is longest, with the pattern index of each of its patterns.
+    many: Option<(AhoCorasick, Vec<usize>)>,
 }
+
+/// Past this many names to try at one position, [`NameFinder`] asks an automaton instead.
+const MANY_NAMES: usize = 32;
 
 impl NameFinder {
     /// `patterns[i]` is reported as pattern `i`. Names shorter than two bytes never match.
@@ -220,6 +227,7 @@ impl NameFinder {
             starts: Starts::new(false),
             long: Vec::new(),
             short: Vec::new(),
+            many: None,
         };
         for (i, p) in patterns.iter().enumerate() {
             let b = p.as_ref().as_bytes();
@@ -235,6 +243,9 @@ impl NameFinder {
         }
         f.long
             .sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
+        if f.short.len() > MANY_NAMES || longest_run(&f.long) > MANY_NAMES {
+            f.many = anchored(&f.long, &f.short);
+        }
         f
     }
 
@@ -259,6 +270,12 @@ impl NameFinder {
 
     /// The longest name `rest` starts with.
     fn longest_at(&self, rest: &[u8]) -> Option<(usize, usize)> {
+        if let Some((ac, ids)) = &self.many {
+            let m = ac
+                .try_find(Input::new(rest).anchored(Anchored::Yes))
+                .ok()??;
+            return Some((m.end(), ids[m.pattern().as_usize()]));
+        }
         let long = match rest {
             [b0, b1, b2, ..] => {
                 let k = key3(u64::from_le_bytes([*b0, *b1, *b2, 0, 0, 0, 0, 0]));
@@ -278,6 +295,34 @@ impl NameFinder {
                 .map(|n| (2, n.1))
         })
     }
+}
+
+/// The most names that share one key (and are tried one by one at a position).
+fn longest_run(long: &[(u16, Box<[u8]>, usize)]) -> usize {
+    long.chunk_by(|a, b| a.0 == b.0)
+        .map(<[_]>::len)
+        .max()
+        .unwrap_or(0)
+}
+
+/// An anchored leftmost-longest automaton over the names, with each pattern's index (None if
+/// it cannot be built: the names are then tried one by one, as with few names).
+fn anchored(
+    long: &[(u16, Box<[u8]>, usize)],
+    short: &[(Box<[u8]>, usize)],
+) -> Option<(AhoCorasick, Vec<usize>)> {
+    let names = long
+        .iter()
+        .map(|n| (&n.1, n.2))
+        .chain(short.iter().map(|n| (&n.0, n.1)));
+    let (words, ids): (Vec<&Box<[u8]>>, Vec<usize>) = names.unzip();
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .prefilter(false)
+        .build(words.iter().map(|w| &w[..]))
+        .ok()?;
+    Some((ac, ids))
 }
 
 /// Finds a fixed word list, ASCII letters in either case: an anchored automaton says which
@@ -462,5 +507,27 @@ mod tests {
             let pats: Vec<String> = pats.into_iter().filter(|p| seen.insert(p.clone())).collect();
             prop_assert_eq!(ours(&pats, &text), theirs(&pats, &text));
         }
+
+        /// Past [`MANY_NAMES`] sharing a first character, the automaton answers, the same way.
+        #[test]
+        fn many_names_same_matches(
+            pats in prop::collection::vec("小[小宝林aAbB ]{1,4}|[ab][小宝ab]", 40..90),
+            text in "[小宝林贝aAbB ,]{0,60}",
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let pats: Vec<String> = pats.into_iter().filter(|p| seen.insert(p.clone())).collect();
+            prop_assert_eq!(ours(&pats, &text), theirs(&pats, &text));
+        }
+    }
+
+    #[test]
+    fn many_names_use_the_automaton() {
+        let pats: Vec<String> = (0..100).map(|i| format!("小{i}")).collect();
+        let f = NameFinder::new(&pats);
+        assert!(f.many.is_some());
+        let text = "小7和小42，小100不是";
+        assert_eq!(ours(&pats, text), theirs(&pats, text));
+        assert_eq!(ours(&pats, text).len(), 3);
+        assert!(NameFinder::new(&pats[..10]).many.is_none());
     }
 }
