@@ -670,6 +670,29 @@ struct Mention {
     in_paren: bool,
 }
 
+// An element's mentions are in text order and never overlap, so their ends are in order too:
+// the helpers below find the ones in a range by binary search. Walking every mention of the
+// element for every cue made one long element (a script with no line breaks) quadratic.
+
+/// The mentions lying within `from..to` (start at or after `from`, end at or before `to`).
+fn between(m: &[Mention], from: usize, to: usize) -> &[Mention] {
+    let i = m.partition_point(|x| x.start < from);
+    let j = m.partition_point(|x| x.end <= to);
+    m.get(i..j).unwrap_or(&[])
+}
+
+/// The mention starting exactly at `at`.
+fn starting_at(m: &[Mention], at: usize) -> Option<&Mention> {
+    m.get(m.partition_point(|x| x.start < at))
+        .filter(|x| x.start == at)
+}
+
+/// Whether a mention covers `start..end` (a cue word inside a name).
+fn inside_mention(m: &[Mention], start: usize, end: usize) -> bool {
+    let k = m.partition_point(|x| x.start <= start);
+    k > 0 && m[k - 1].end >= end
+}
+
 impl Matcher {
     fn new(inv: &Inventory) -> Self {
         let mut patterns: Vec<String> = Vec::new();
@@ -1342,11 +1365,7 @@ fn cue_hit(ctx: &Ctx<'_>, base: usize, start: usize, end: usize, p: usize, acc: 
             return;
         }
         // A cue word inside a name (`小宝` contains `宝`) is the name, not a cue.
-        if ctx
-            .mentions
-            .iter()
-            .any(|n| n.start <= start && end <= n.end)
-        {
+        if inside_mention(ctx.mentions, start, end) {
             return;
         }
         let e = lex.entries[p];
@@ -1390,22 +1409,29 @@ fn is_clause_end(c: char) -> bool {
 }
 
 /// The range around `at` bounded by characters for which `end` holds (a `. ` ends English
-/// sentences too).
+/// sentences too), at most [`SENTENCE_REACH`] bytes either side.
 fn around(text: &str, at: usize, end: fn(char) -> bool) -> (usize, usize) {
     let is_end = |i: usize, c: char| {
         end(c) || (c == '.' && text[i + 1..].starts_with(|n: char| n.is_whitespace()))
     };
-    let start = text[..at]
+    let lo = text.floor_char_boundary(at.saturating_sub(SENTENCE_REACH));
+    let hi = text.ceil_char_boundary(at.saturating_add(SENTENCE_REACH));
+    let start = text[lo..at]
         .char_indices()
         .rev()
-        .find(|&(i, c)| is_end(i, c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let stop = text[at..]
+        .find(|&(i, c)| is_end(lo + i, c))
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8());
+    let stop = text[at..hi]
         .char_indices()
         .find(|&(i, c)| is_end(at + i, c))
-        .map_or(text.len(), |(i, _)| at + i);
+        .map_or(hi, |(i, _)| at + i);
     (start, stop)
 }
+
+/// How far (in bytes) a sentence or clause reaches either side of a word. Real sentences are
+/// far shorter; text with no sentence ends (one unpunctuated line of a whole script) would
+/// otherwise make every cue search the whole of it.
+const SENTENCE_REACH: usize = 2048;
 
 /// The character a clause is about: the nearest name before the cue in the clause; a `who`
 /// clause refers back; else the first name of the sentence (outside brackets); else the first
@@ -1418,24 +1444,22 @@ fn subject(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     if let Some(id) = disposal_object(ctx, cs, hit) {
         return Some(id);
     }
-    if let Some(x) = m.iter().rev().find(|x| x.start >= cs && x.end <= hit.start) {
+    if let Some(x) = between(m, cs, hit.start).last() {
         return Some(x.id);
     }
     let clause = ctx.text[cs..hit.start].trim_start().to_ascii_lowercase();
     if (clause.starts_with("who ") || clause.starts_with("whose "))
-        && let Some(x) = m.iter().rev().find(|x| x.start >= ss && x.end <= cs)
+        && let Some(x) = between(m, ss, cs).last()
     {
         return Some(x.id);
     }
     // In dialogue a name earlier in the sentence is usually the one spoken to (`张妈，帮他…`).
     if !ctx.dialogue
-        && let Some(x) = m
-            .iter()
-            .find(|x| x.start >= ss && x.end <= hit.start && !x.in_paren)
+        && let Some(x) = between(m, ss, hit.start).iter().find(|x| !x.in_paren)
     {
         return Some(x.id);
     }
-    if let Some(x) = m.iter().find(|x| x.start >= hit.end && x.end <= ce) {
+    if let Some(x) = between(m, hit.end, ce).first() {
         return Some(x.id);
     }
     if !ctx.dialogue {
@@ -1453,7 +1477,7 @@ fn disposal_object(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
             continue;
         }
         let after = cs + i + c.len_utf8();
-        if let Some(x) = ctx.mentions.iter().find(|x| x.start == after) {
+        if let Some(x) = starting_at(ctx.mentions, after) {
             return Some(x.id);
         }
         if ctx.text[after..].starts_with(['她', '他']) {
@@ -1467,28 +1491,30 @@ fn disposal_object(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
 /// speaker.
 fn resolve_pronoun(ctx: &Ctx<'_>, cs: usize, hit: Hit) -> Option<usize> {
     let m = ctx.mentions;
-    let earlier = m.iter().filter(|x| x.end <= hit.start).map(|x| x.id);
-    let all: Vec<usize> = ctx.recent.iter().copied().chain(earlier).collect();
+    let earlier = &m[..m.partition_point(|x| x.end <= hit.start)];
+    // Most recent first: this element's mentions before the hit, then the scene's.
+    let back = || {
+        let here = earlier.iter().rev().map(|x| x.id);
+        here.chain(ctx.recent.iter().rev().copied())
+    };
     // `He tucks her in`: a pronoun subject is the last one mentioned, the object another.
     let clause = ctx.text[cs..hit.start].trim_start();
     let pronoun_subject = ["He ", "She ", "他", "她"]
         .iter()
         .any(|p| clause.starts_with(p));
-    let agent = m
-        .iter()
-        .find(|x| x.start >= cs && x.end <= hit.start)
+    let agent = between(m, cs, hit.start)
+        .first()
         .map(|x| x.id)
-        .or_else(|| {
-            if pronoun_subject {
-                all.last().copied()
-            } else {
-                None
-            }
-        });
-    all.into_iter()
-        .rev()
+        .or_else(|| if pronoun_subject { back().next() } else { None });
+    // A pronoun refers back a bounded number of names: past that, the walk over a long
+    // element naming only the agent and the speaker would make it quadratic.
+    back()
+        .take(PRONOUN_REACH)
         .find(|&id| Some(id) != agent && Some(id) != ctx.speaker)
 }
+
+/// How many names back a pronoun looks for the one it refers to.
+const PRONOUN_REACH: usize = 64;
 
 /// First or second person in a dialogue sentence → speaker or partner.
 fn person_in(sentence: &str, ctx: &Ctx<'_>) -> Option<usize> {
@@ -1522,16 +1548,17 @@ fn person_in(sentence: &str, ctx: &Ctx<'_>) -> Option<usize> {
 fn object(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     let (cs, ce) = around(ctx.text, hit.start, is_clause_end);
     let m = ctx.mentions;
+    // The first name after the verb is the only candidate: any later one starts later.
     if let Some(x) = m
-        .iter()
-        .find(|x| x.start >= hit.end && x.start <= hit.end + 9 && x.end <= ce)
+        .get(m.partition_point(|x| x.start < hit.end))
+        .filter(|x| x.start <= hit.end + 9 && x.end <= ce)
     {
         return Some(x.id);
     }
-    if let Some(x) = m
+    if let Some(x) = between(m, cs, hit.start)
         .iter()
         .rev()
-        .find(|x| x.start >= cs && x.end <= hit.start && ctx.text[..x.start].ends_with('把'))
+        .find(|x| ctx.text[..x.start].ends_with('把'))
     {
         return Some(x.id);
     }
@@ -1561,7 +1588,10 @@ fn speaker_cue(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
         let before = ctx.text[..hit.start].trim_end();
         let owned = before.ends_with('我')
             || before.ends_with("我的")
-            || before.to_ascii_lowercase().ends_with("my");
+            || before
+                .as_bytes()
+                .last_chunk::<2>()
+                .is_some_and(|b| b.eq_ignore_ascii_case(b"my"));
         // `爹地，…` is an address; `爹地什么时候忘过` is a father speaking of himself.
         if !owned && !in_address_position(ctx.text, hit) {
             return None;
@@ -1591,7 +1621,12 @@ fn vocative(ctx: &Ctx<'_>, hit: Hit) -> Option<usize> {
     }
     let near =
         |gap: &str| gap.len() <= 3 && gap.chars().all(|c| c.is_whitespace() || is_clause_end(c));
-    let adjacent = ctx.mentions.iter().find(|x| {
+    // Only names ending at most 3 bytes before the word or starting at most 3 after it can be
+    // adjacent.
+    let m = ctx.mentions;
+    let lo = m.partition_point(|x| x.end + 3 < hit.start);
+    let hi = m.partition_point(|x| x.start <= hit.end + 3);
+    let adjacent = m.get(lo..hi).unwrap_or(&[]).iter().find(|x| {
         Some(x.id) != ctx.speaker
             && ((x.end <= hit.start && near(&ctx.text[x.end..hit.start]))
                 || (x.start >= hit.end && near(&ctx.text[hit.end..x.start])))
@@ -1632,12 +1667,13 @@ fn apposition(ctx: &Ctx<'_>, hit: Hit, cue: &str) -> Option<usize> {
         let g = gap.to_ascii_lowercase();
         gap.contains('的') || g.contains("'s") || g.contains("’s") || g.contains(" of ")
     };
-    let before = ctx.mentions.iter().rev().find(|x| {
-        x.start >= ss && x.end <= hit.start && GAP_BEFORE.is_match(&ctx.text[x.end..hit.start])
-    });
-    let after = ctx.mentions.iter().find(|x| {
-        x.start >= hit.end && x.end <= se && GAP_AFTER.is_match(&ctx.text[hit.end..x.start])
-    });
+    let before = between(ctx.mentions, ss, hit.start)
+        .iter()
+        .rev()
+        .find(|x| GAP_BEFORE.is_match(&ctx.text[x.end..hit.start]));
+    let after = between(ctx.mentions, hit.end, se)
+        .iter()
+        .find(|x| GAP_AFTER.is_match(&ctx.text[hit.end..x.start]));
     let pick = match (before, after) {
         (Some(b), Some(a)) => {
             if hit.start - b.end <= a.start - hit.end {
@@ -1764,6 +1800,68 @@ fn apply_overrides(chars: &mut Vec<Character>, inv: &Inventory, ov: &Overrides) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Mentions as an element has them: in order, not overlapping, from (gap, length) pairs.
+    fn mentions(runs: &[(usize, usize)]) -> Vec<Mention> {
+        let mut at = 0;
+        runs.iter()
+            .enumerate()
+            .map(|(id, &(gap, len))| {
+                let start = at + gap;
+                at = start + len;
+                Mention {
+                    start,
+                    end: at,
+                    id,
+                    in_paren: false,
+                }
+            })
+            .collect()
+    }
+
+    fn ids(m: &[Mention]) -> Vec<usize> {
+        m.iter().map(|x| x.id).collect()
+    }
+
+    proptest! {
+        /// The binary searches find what a walk over every mention finds.
+        #[test]
+        fn mention_searches_agree_with_a_walk(
+            runs in proptest::collection::vec((0usize..4, 1usize..4), 0..20),
+            a in 0usize..60,
+            b in 0usize..60,
+        ) {
+            let m = mentions(&runs);
+            let walk: Vec<usize> =
+                m.iter().filter(|x| x.start >= a && x.end <= b).map(|x| x.id).collect();
+            prop_assert_eq!(ids(between(&m, a, b)), walk);
+            prop_assert_eq!(
+                starting_at(&m, a).map(|x| x.id),
+                m.iter().find(|x| x.start == a).map(|x| x.id)
+            );
+            let (s, e) = (a.min(b), a.max(b) + 1);
+            prop_assert_eq!(
+                inside_mention(&m, s, e),
+                m.iter().any(|n| n.start <= s && e <= n.end)
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_reach_a_bounded_distance() {
+        let text = format!("。{}小宝{}", "字".repeat(3000), "字".repeat(3000));
+        let at = text.find("小宝").unwrap_or(0);
+        let (s, e) = around(&text, at, is_sentence_end);
+        assert!(s < at && at - s <= SENTENCE_REACH + 3 && e - at <= SENTENCE_REACH + 3);
+        assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+        let short = "他哭了。小宝笑了。";
+        let at = short.find("小宝").unwrap_or(0);
+        assert_eq!(
+            around(short, at, is_sentence_end),
+            (at, short.len() - "。".len())
+        );
+    }
 
     #[test]
     fn ascii_capitals_found_in_any_position() {

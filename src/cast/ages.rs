@@ -202,7 +202,17 @@ fn first_non_space(s: &str) -> Option<char> {
 /// the English forms start with `(` after spaces, with `,`, or (after an optional comma and
 /// spaces) with a word or digit of the phrase (`is`, `who`, `a`, `aged`, `seven`, `7`).
 pub fn after_name(rest: &str) -> Option<Found> {
-    after_name_with(rest, || rest.contains('岁'))
+    after_name_with(rest, || near(rest, |t| t.contains('岁')))
+}
+
+/// How far the gates of [`after_name`] look. The patterns are anchored, so past this a gate
+/// just lets its pattern run (it stops where the text stops fitting): a gate searching the
+/// whole rest of a line for each name made a long line quadratic.
+const GATE_WINDOW: usize = 256;
+
+/// A gate: `test` on `rest` when it is short; true (the pattern decides) when it is long.
+fn near(rest: &str, test: impl FnOnce(&str) -> bool) -> bool {
+    rest.len() > GATE_WINDOW || test(rest)
 }
 
 /// [`after_name`], told by `has_sui` whether `rest` contains `岁` (asked only when the rest
@@ -225,8 +235,8 @@ pub fn after_name_with(rest: &str, has_sui: impl FnOnce() -> bool) -> Option<Fou
     let gates = [
         c1 == Some('('),
         c0 == ',',
-        worded && contains_ascii_ci(rest, "year"),
-        worded && contains_ascii_ci(rest, "age"),
+        worded && near(rest, |t| contains_ascii_ci(t, "year")),
+        worded && near(rest, |t| contains_ascii_ci(t, "age")),
         c0.is_whitespace() && matches!(c1, Some('i' | 'I')),
     ];
     first_match(EN_AFTER.iter().zip(gates), rest)
