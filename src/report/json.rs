@@ -3,37 +3,91 @@
 use super::Tally;
 use crate::check::{Diagnostic, FileReport};
 use crate::rules::{Prohibition, Severity};
+use serde::Serialize;
 use serde_json::{Value, json};
 
+/// A diagnostic as the report writes it (fields in contract order), serialized straight from
+/// the borrowed data: a file with tens of thousands of findings built a `Value` tree several
+/// times the size of its text.
+#[derive(Serialize)]
+struct DiagnosticOut<'a> {
+    rule: &'a str,
+    prohibition: Option<&'static str>,
+    severity: &'static str,
+    message: &'a str,
+    help: &'a str,
+    scene: Option<usize>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: usize,
+    length: usize,
+    character: Option<&'a str>,
+    excerpt: &'a str,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticOut<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        DiagnosticOut {
+            rule: &d.rule,
+            prohibition: d.prohibition.map(|p| p.id()),
+            severity: d.severity.as_str(),
+            message: &d.message,
+            help: &d.help,
+            scene: d.scene,
+            line: d.line,
+            column: d.column,
+            end_line: d.end_line,
+            end_column: d.end_column,
+            offset: d.span.start,
+            length: d.span.len(),
+            character: d.character.as_deref(),
+            excerpt: &d.excerpt,
+        }
+    }
+}
+
+/// A file's diagnostics, serialized one by one.
+struct DiagnosticsOut<'a>(&'a [Diagnostic]);
+
+impl Serialize for DiagnosticsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(DiagnosticOut::from))
+    }
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    path: &'a str,
+    format: Option<&'static str>,
+    encoding: Option<&'static str>,
+    scenes: usize,
+    children: &'a [String],
+    diagnostics: DiagnosticsOut<'a>,
+    error: Option<&'a str>,
+}
+
+impl<'a> From<&'a FileReport> for FileOut<'a> {
+    fn from(f: &'a FileReport) -> Self {
+        FileOut {
+            path: &f.path,
+            format: f.format,
+            encoding: f.encoding,
+            scenes: f.scenes,
+            children: &f.children,
+            diagnostics: DiagnosticsOut(&f.diagnostics),
+            error: f.error.as_deref(),
+        }
+    }
+}
+
 pub fn diagnostic(d: &Diagnostic) -> Value {
-    json!({
-        "rule": d.rule,
-        "prohibition": d.prohibition.map(|p| p.id()),
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "help": d.help,
-        "scene": d.scene,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-        "offset": d.span.start,
-        "length": d.span.len(),
-        "character": d.character,
-        "excerpt": d.excerpt,
-    })
+    serde_json::to_value(DiagnosticOut::from(d)).unwrap_or(Value::Null)
 }
 
 pub fn file(f: &FileReport) -> Value {
-    json!({
-        "path": f.path,
-        "format": f.format,
-        "encoding": f.encoding,
-        "scenes": f.scenes,
-        "children": f.children,
-        "diagnostics": f.diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
-        "error": f.error,
-    })
+    serde_json::to_value(FileOut::from(f)).unwrap_or(Value::Null)
 }
 
 pub fn summary(t: &Tally) -> Value {
@@ -73,13 +127,38 @@ pub const HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
 
 /// One file's entry in the pretty report, with the separator before it.
 pub fn entry(f: &FileReport, first: bool) -> String {
-    let mut s = String::from(if first { "\n" } else { ",\n" });
-    indent_into(
-        &mut s,
-        &serde_json::to_string_pretty(&file(f)).unwrap_or_default(),
-        "    ",
-    );
-    s
+    let mut out = Vec::from(if first { "\n    " } else { ",\n    " });
+    let w = Padded {
+        out: &mut out,
+        pad: b"    ",
+    };
+    if serde_json::to_writer_pretty(w, &FileOut::from(f)).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Pads every line after the first as it is written. Pretty JSON has raw newlines only
+/// between tokens (strings escape theirs), so this indents the whole entry in one pass.
+struct Padded<'a> {
+    out: &'a mut Vec<u8>,
+    pad: &'static [u8],
+}
+
+impl std::io::Write for Padded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for piece in buf.split_inclusive(|&b| b == b'\n') {
+            self.out.extend_from_slice(piece);
+            if piece.ends_with(b"\n") {
+                self.out.extend_from_slice(self.pad);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The end of the pretty report: closes the file list, then the summary.
@@ -115,7 +194,7 @@ pub fn lines(files: &[FileReport]) -> String {
 }
 
 pub fn file_line(f: &FileReport) -> String {
-    let mut s = serde_json::to_string(&file(f)).unwrap_or_default();
+    let mut s = serde_json::to_string(&FileOut::from(f)).unwrap_or_default();
     s.push('\n');
     s
 }
