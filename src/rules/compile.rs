@@ -453,7 +453,9 @@ pub fn warm_patterns(rules: &[Rule], lang: Lang, text: &str) {
             patterns.push(p);
         }
     }
-    let Some(trie) = crate::automaton::TrieNfa::new(&lits, true) else {
+    let trie = crate::automaton::TrieNfa::embedded(&lits, true)
+        .or_else(|| crate::automaton::TrieNfa::new(&lits, true));
+    let Some(trie) = trie else {
         return;
     };
     let breaks = paragraph_breaks(text);
