@@ -501,17 +501,21 @@ fn paragraph<'t>(text: &'t str, breaks: &[usize], start: usize, end: usize) -> &
 
 /// Whether `text` contains `lit` (a lowercased literal), ignoring ASCII case.
 fn contains_literal(text: &str, lit: &[u8]) -> bool {
-    if !lit.iter().any(u8::is_ascii_alphabetic)
-        && let Ok(s) = std::str::from_utf8(lit)
-    {
-        return text.contains(s);
+    let hay = text.as_bytes();
+    if !lit.iter().any(u8::is_ascii_alphabetic) {
+        // No case to ignore: a plain substring search.
+        return memchr::memmem::find(hay, lit).is_some();
     }
     let Some(&first) = lit.first() else {
         return true;
     };
-    text.as_bytes()
-        .windows(lit.len())
-        .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(lit))
+    let Some(last_start) = hay.len().checked_sub(lit.len()) else {
+        return false;
+    };
+    // Candidates start with the first byte in either case.
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lo, up, &hay[..=last_start])
+        .any(|i| hay[i..i + lit.len()].eq_ignore_ascii_case(lit))
 }
 
 /// A list of context cues: literal words in one automaton, plus regexes (`re:` prefix).
@@ -953,8 +957,7 @@ pub fn compile_parsed(
     let mut rules = Vec::with_capacity(pack.rules.len());
     let mut search_from = 0;
     for raw in pack.rules {
-        let rule_at = text[search_from..]
-            .find(&raw.id)
+        let rule_at = memchr::memmem::find(&text.as_bytes()[search_from..], raw.id.as_bytes())
             .map(|i| i + search_from)
             .unwrap_or(search_from);
         search_from = rule_at;
@@ -1521,6 +1524,84 @@ mod tests {
                 text.push_str([" ", "", "，", "\u{2019}"][sep]);
             }
             proptest::prop_assert!(same_bmp_matches(&text).is_ok(), "{:?}", same_bmp_matches(&text));
+        }
+    }
+
+    /// `ascii_boundaries` as it was first written, a character at a time.
+    fn ascii_boundaries_by_char(pattern: &str) -> String {
+        let mut out = String::new();
+        let mut chars = pattern.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some('B') => out.push_str("(?-u:\\B)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        }
+        out
+    }
+
+    /// `contains_literal` as it was first written.
+    fn contains_literal_plainly(text: &str, lit: &[u8]) -> bool {
+        if !lit.iter().any(u8::is_ascii_alphabetic)
+            && let Ok(s) = std::str::from_utf8(lit)
+        {
+            return text.contains(s);
+        }
+        let Some(&first) = lit.first() else {
+            return true;
+        };
+        text.as_bytes()
+            .windows(lit.len())
+            .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(lit))
+    }
+
+    #[test]
+    fn literal_helpers_equal_their_plain_forms_on_the_default_packs() {
+        for re in default_regexes() {
+            assert_eq!(
+                ascii_boundaries(&re.written),
+                ascii_boundaries_by_char(&re.written)
+            );
+            for set in re.required_parts() {
+                for lit in set {
+                    for text in [re.written.as_str(), "", "KID kid 孩子", &re.source] {
+                        assert_eq!(
+                            contains_literal(text, lit),
+                            contains_literal_plainly(text, lit)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_boundaries_equals_its_plain_form(p in "[\\\\bBa中(]{0,12}") {
+            proptest::prop_assert_eq!(ascii_boundaries(&p), ascii_boundaries_by_char(&p));
+        }
+
+        #[test]
+        fn contains_literal_equals_its_plain_form(
+            text in "[aAkK中文 \u{212a}]{0,16}",
+            lit in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'k', b'1', b' ', 0xe4, 0xb8, 0xad]),
+                0..4,
+            ),
+        ) {
+            proptest::prop_assert_eq!(
+                contains_literal(&text, &lit),
+                contains_literal_plainly(&text, &lit)
+            );
         }
     }
 
