@@ -7,6 +7,10 @@
 
 #[path = "src/rules/literals.rs"]
 mod literals;
+// Not every item is used here (the searches are the binary's).
+#[allow(dead_code)]
+#[path = "src/automaton/tables.rs"]
+mod tables;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -18,7 +22,9 @@ fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     println!("cargo::rerun-if-changed=rules");
     println!("cargo::rerun-if-changed=src/rules/literals.rs");
+    println!("cargo::rerun-if-changed=src/automaton/tables.rs");
     let mut regexes = std::collections::BTreeSet::new();
+    let mut packs = Vec::new();
     for lang in ["zh", "en"] {
         for pack in [
             "adultification",
@@ -35,6 +41,7 @@ fn main() {
             let value = serde_yaml::from_str::<serde_json::Value>(&text).ok();
             if let Some(v) = &value {
                 collect_regexes(v, &mut regexes);
+                packs.push(v.clone());
             }
             let json = value.map_or_else(|| "null".into(), |v| v.to_string());
             let dest = Path::new(&out).join(format!("{lang}-{pack}.json"));
@@ -43,6 +50,9 @@ fn main() {
     }
     let dest = Path::new(&out).join("known_regexes.rs");
     std::fs::write(&dest, known_table(&regexes))
+        .unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+    let dest = Path::new(&out).join("trigger_tries.rs");
+    std::fs::write(&dest, trigger_tries(&packs))
         .unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
 }
 
@@ -113,4 +123,107 @@ fn byte_literal(bytes: &[u8]) -> String {
     }
     s.push('"');
     s
+}
+
+/// The Rust source of the default packs' trigger tries (`trigger_tries.rs`): per language, the
+/// trigger words in the order the engine collects them, and the patterns' trigger literals in
+/// the order `warm_patterns` (src/rules/compile.rs) lists them, each with its trie's tables, so
+/// that a run with the default rules builds neither (see `TrieNfa::embedded`).
+fn trigger_tries(packs: &[serde_json::Value]) -> String {
+    let mut s = String::from("use super::{Words, tables::View};\n\n");
+    let mut all = Vec::new();
+    let lists = ["zh", "en"].into_iter().flat_map(|lang| {
+        let (all, prefixes) = trigger_words(packs, lang);
+        [
+            (format!("{lang}_TRIGGERS"), all),
+            (format!("{lang}_PREFIXES"), prefixes),
+        ]
+    });
+    for (name, words) in lists {
+        let Some(t) = tables::build(&words, true) else {
+            continue;
+        };
+        let name = name.to_uppercase();
+        // The words as one string and where each ends: no pointer per word for the loader to
+        // relocate at every start.
+        let mut ends = Vec::with_capacity(words.len());
+        let mut blob = Vec::new();
+        for w in &words {
+            blob.extend_from_slice(w);
+            ends.push(blob.len() as u32);
+        }
+        let _ = writeln!(
+            s,
+            "static {name}_WORDS: Words = Words {{ bytes: {}, ends: &{ends:?} }};",
+            byte_literal(&blob)
+        );
+        // `dense` is left out: it is made again at run time (`tables::dense_rows`).
+        let _ = writeln!(
+            s,
+            "static {name}: View<'static> = View {{ fold: &{:?}, dense_row: &{:?}, dense: &[], \
+             edges: &{:?}, bytes: &{:?}, next: &{:?}, fail: &{:?}, matches: &{:?}, pids: &{:?}, \
+             lens: &{:?}, order: &{:?} }};",
+            t.fold,
+            t.dense_row,
+            t.edges,
+            t.bytes,
+            t.next,
+            t.fail,
+            t.matches,
+            t.pids,
+            t.lens,
+            t.order
+        );
+        all.push(format!("(&{name}_WORDS, &{name})"));
+    }
+    let _ = writeln!(
+        s,
+        "/// (words, trie) of each language's default trigger words (ASCII case ignored).\n\
+         pub static ALL: &[(&Words, &View<'static>)] = &[{}];",
+        all.join(", ")
+    );
+    s
+}
+
+/// One language's trigger words as `Triggers::new` (src/engine/mod.rs) collects them from the
+/// default packs: rule by rule in pack order, each rule's keywords lowercased, then the trigger
+/// literals of its patterns; each word once, where it first comes. Second, the patterns'
+/// trigger literals alone, pattern by pattern, repeats kept (as `warm_patterns` lists them).
+/// Should either collect them otherwise, the embedded trie is just not used (the words must be
+/// equal).
+fn trigger_words(packs: &[serde_json::Value], lang: &str) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    let mut words: Vec<Vec<u8>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |w: Vec<u8>| {
+        if seen.insert(w.clone()) {
+            words.push(w);
+        }
+    };
+    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
+        v.and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
+    };
+    for pack in packs
+        .iter()
+        .filter(|p| p.get("lang").and_then(|l| l.as_str()) == Some(lang))
+    {
+        let rules = pack.get("rules").and_then(|r| r.as_array());
+        for rule in rules.into_iter().flatten() {
+            for k in strings(rule.get("keywords")) {
+                add(k.to_lowercase().into_bytes());
+            }
+            for p in strings(rule.get("patterns")) {
+                let source = literals::ascii_boundaries(&p);
+                for l in literals::trigger_literals(&source).into_iter().flatten() {
+                    prefixes.push(l.clone());
+                    add(l);
+                }
+            }
+        }
+    }
+    (words, prefixes)
 }

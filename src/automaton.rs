@@ -5,13 +5,38 @@
 //! scripts and then scans several times faster. Both report what `aho_corasick` reports, in
 //! its order.
 
+mod tables;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use tables::{NONE, ROOT, View};
 
-/// Most words or bytes an [`Overlapping`] automaton builds its own trie for; beyond that (far
-/// beyond any rule set) the `aho_corasick` NFA is used, with its own limits and errors.
-const TRIE_MAX: usize = 1 << 28;
+/// The default packs' trigger tries, built by `build.rs` with [`tables::build`]: `ALL`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/trigger_tries.rs"));
+}
+
+/// A word list embedded with its trie: the words one after another, and where each ends.
+struct Words {
+    bytes: &'static [u8],
+    ends: &'static [u32],
+}
+
+impl Words {
+    /// Whether the list is exactly `words`.
+    fn equals(&self, words: &[Vec<u8>]) -> bool {
+        self.ends.len() == words.len()
+            && words
+                .iter()
+                .zip(self.ends)
+                .try_fold(0usize, |start, (w, &end)| {
+                    let end = end as usize;
+                    (self.bytes.get(start..end) == Some(w.as_slice())).then_some(end)
+                })
+                .is_some()
+    }
+}
 
 /// Bytes an [`Overlapping`] automaton scans with its trie before it builds its DFA: the DFA
 /// takes a few milliseconds to build and scans several times faster, so it pays after a few
@@ -60,7 +85,9 @@ impl Overlapping {
         builder
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(ascii_case_insensitive);
-        let first = match TrieNfa::new(&words, ascii_case_insensitive) {
+        let trie = TrieNfa::embedded(&words, ascii_case_insensitive)
+            .or_else(|| TrieNfa::new(&words, ascii_case_insensitive));
+        let first = match trie {
             Some(t) => First::Trie(Box::new(t)),
             None => First::Ac(
                 builder
@@ -160,202 +187,68 @@ impl Iterator for ScanIter<'_, '_> {
     }
 }
 
-/// No state.
-const NONE: u32 = u32::MAX;
-/// The root (start) state.
-const ROOT: u32 = 0;
-
 /// A standard Aho-Corasick automaton: a trie of the words (ASCII-lowercased when case is
 /// ignored, the haystack lowercased as it is read) with failure links. Each state's match
 /// list is its own words (in index order) followed by its failure state's list, which is how
 /// `aho_corasick` orders them, so overlapping searches report the same matches in the same
-/// order. Built from the words sorted, so the trie takes one pass and no lookups.
+/// order. Its tables ([`tables`]) are built from the words, or for the default packs' trigger
+/// words were built by `build.rs` and are embedded in the binary.
 pub struct TrieNfa {
-    /// Byte → byte as read (ASCII lowercasing, or the identity).
-    fold: [u8; 256],
-    /// Per state: its row in `dense` (states near the root), or NONE.
-    dense_row: Vec<u32>,
-    /// Rows of 256 next states (NONE: no transition; the root's missing ones loop to it).
-    dense: Vec<u32>,
-    /// Per state: its transitions are `bytes[edges[s]..edges[s + 1]]`, sorted by byte.
-    edges: Vec<u32>,
-    bytes: Vec<u8>,
-    next: Vec<u32>,
-    fail: Vec<u32>,
-    /// Per state: (start, len) of its match list in `pids`.
-    matches: Vec<(u32, u32)>,
-    pids: Vec<u32>,
-    /// Length of each word.
-    lens: Vec<u32>,
-    /// States breadth first (each after its failure state).
-    order: Vec<u32>,
+    store: Store,
 }
 
-/// States at this depth or less get a dense row (the root and the states after one or two
-/// bytes: where the trie is wide, as after the first bytes of a Chinese character).
-const DENSE_DEPTH: u32 = 2;
+/// Where a [`TrieNfa`]'s tables are.
+enum Store {
+    Built(Box<tables::Tables>),
+    /// The embedded tables, and their dense rows (not embedded: see [`tables::dense_rows`]).
+    Embedded(&'static View<'static>, Vec<u32>),
+}
 
 impl TrieNfa {
     /// None for a word list it does not take (an empty word, absurd sizes).
     pub fn new(words: &[Vec<u8>], ascii_case_insensitive: bool) -> Option<TrieNfa> {
-        let total: usize = words.iter().map(Vec::len).sum();
-        if words.iter().any(Vec::is_empty) || words.len() >= TRIE_MAX || total >= TRIE_MAX {
-            return None;
-        }
-        let mut fold = [0u8; 256];
-        for (i, f) in fold.iter_mut().enumerate() {
-            let b = i as u8;
-            *f = if ascii_case_insensitive {
-                b.to_ascii_lowercase()
-            } else {
-                b
-            };
-        }
-        // Words already folded (the usual case: lowercased) are used as they are.
-        let keys: Vec<std::borrow::Cow<[u8]>> = words
-            .iter()
-            .map(|w| {
-                if w.iter().all(|&b| fold[b as usize] == b) {
-                    std::borrow::Cow::Borrowed(w.as_slice())
-                } else {
-                    std::borrow::Cow::Owned(w.iter().map(|&b| fold[b as usize]).collect())
-                }
-            })
-            .collect();
-        // Words equal once folded keep their index order, as their matches must.
-        let mut order: Vec<u32> = (0..words.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
-
-        // The trie, in one pass over the sorted words: a word shares the path of the one
-        // before it up to their common prefix. Children are created in byte order.
-        let mut parent: Vec<u32> = vec![NONE];
-        let mut byte: Vec<u8> = vec![0];
-        let mut depth: Vec<u32> = vec![0];
-        let mut own: Vec<(u32, u32)> = Vec::with_capacity(words.len());
-        let mut path: Vec<u32> = vec![ROOT];
-        let mut prev: &[u8] = &[];
-        for &pid in &order {
-            let key = &keys[pid as usize];
-            let common = key.iter().zip(prev).take_while(|(a, b)| a == b).count();
-            path.truncate(common + 1);
-            for (d, &b) in key.iter().enumerate().skip(common) {
-                let s = parent.len() as u32;
-                parent.push(path[d]);
-                byte.push(b);
-                depth.push(d as u32 + 1);
-                path.push(s);
-            }
-            own.push((path[key.len()], pid));
-            prev = key;
-        }
-        let n = parent.len();
-
-        // Transitions grouped by state (creation order keeps each group sorted by byte).
-        let mut edges = vec![0u32; n + 1];
-        for &p in &parent[1..] {
-            edges[p as usize + 1] += 1;
-        }
-        for i in 0..n {
-            edges[i + 1] += edges[i];
-        }
-        let mut fill = edges.clone();
-        let mut bytes = vec![0u8; n - 1];
-        let mut next = vec![0u32; n - 1];
-        for s in 1..n {
-            let p = parent[s] as usize;
-            let at = fill[p] as usize;
-            bytes[at] = byte[s];
-            next[at] = s as u32;
-            fill[p] += 1;
-        }
-        let mut dense_row = vec![NONE; n];
-        let mut dense = Vec::new();
-        for s in (0..n).filter(|&s| depth[s] <= DENSE_DEPTH) {
-            let row = dense.len();
-            let missing = if s == ROOT as usize { ROOT } else { NONE };
-            dense.resize(row + 256, missing);
-            for e in edges[s] as usize..edges[s + 1] as usize {
-                dense[row + bytes[e] as usize] = next[e];
-            }
-            dense_row[s] = (row / 256) as u32;
-        }
-        let mut t = TrieNfa {
-            fold,
-            dense_row,
-            dense,
-            edges,
-            bytes,
-            next,
-            fail: vec![ROOT; n],
-            matches: vec![(0, 0); n],
-            pids: Vec::with_capacity(words.len()),
-            lens: words.iter().map(|w| w.len() as u32).collect(),
-            order: Vec::new(),
-        };
-        t.link(&own);
-        Some(t)
+        let t = tables::build(words, ascii_case_insensitive)?;
+        Some(TrieNfa {
+            store: Store::Built(Box::new(t)),
+        })
     }
 
-    /// Failure links and match lists, breadth first: a state's failure state is shallower,
-    /// so its list is complete when the state's is made.
-    fn link(&mut self, own: &[(u32, u32)]) {
-        let n = self.fail.len();
-        // `own` is sorted by state: each word's state was created for it or is the previous
-        // word's.
-        let mut own_at = vec![(0u32, 0u32); n];
-        for (i, &(s, _)) in own.iter().enumerate() {
-            let e = &mut own_at[s as usize];
-            if e.1 == 0 {
-                e.0 = i as u32;
-            }
-            e.1 += 1;
+    /// The embedded trie of exactly these words, if `build.rs` made one (the default packs'
+    /// trigger words of a language, ASCII case ignored): a cold run then builds no trie.
+    /// Comparing the words costs a few hundredths of building the trie.
+    pub fn embedded(words: &[Vec<u8>], ascii_case_insensitive: bool) -> Option<TrieNfa> {
+        if !ascii_case_insensitive {
+            return None;
         }
-        let mut queue: Vec<u32> = Vec::with_capacity(n);
-        queue.push(ROOT);
-        let mut head = 0;
-        while head < queue.len() {
-            let s = queue[head];
-            head += 1;
-            for e in self.edges[s as usize] as usize..self.edges[s as usize + 1] as usize {
-                let (b, c) = (self.bytes[e], self.next[e]);
-                queue.push(c);
-                let f = if s == ROOT {
-                    ROOT
-                } else {
-                    let mut f = self.fail[s as usize];
-                    loop {
-                        let x = self.step(f, b);
-                        if x != NONE {
-                            break x;
-                        }
-                        f = self.fail[f as usize];
-                    }
-                };
-                self.fail[c as usize] = f;
-                let (o, k) = own_at[c as usize];
-                let inherited = self.matches[f as usize];
-                self.matches[c as usize] = if k == 0 {
-                    inherited
-                } else {
-                    let start = self.pids.len();
-                    self.pids
-                        .extend(own[o as usize..(o + k) as usize].iter().map(|&(_, p)| p));
-                    let (fs, fl) = (inherited.0 as usize, inherited.1 as usize);
-                    self.pids.extend_from_within(fs..fs + fl);
-                    (start as u32, (self.pids.len() - start) as u32)
-                };
-            }
+        let &(_, v) = embedded::ALL
+            .iter()
+            .find(|(known, _)| known.equals(words))?;
+        let dense = tables::dense_rows(v.dense_row, v.edges, v.bytes, v.next);
+        Some(TrieNfa {
+            store: Store::Embedded(v, dense),
+        })
+    }
+
+    /// Whether the tables are the embedded ones.
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.store, Store::Embedded(..))
+    }
+
+    fn view(&self) -> View<'_> {
+        match &self.store {
+            Store::Built(t) => t.view(),
+            Store::Embedded(v, dense) => View { dense, ..**v },
         }
-        self.order = queue;
     }
 
     /// The DFA of this automaton (None if too big): one row of next states per state and
     /// byte class, a state's row being its failure state's with its own transitions written
     /// over it. Its states are the trie's, so it reports the same matches.
     pub fn dfa(&self) -> Option<TrieDfa> {
+        let v = self.view();
         // Class 0: every byte no word holds (it leads back to the root from anywhere).
         let mut used = [false; 256];
-        for &b in &self.bytes {
+        for &b in v.bytes {
             used[b as usize] = true;
         }
         let mut of_folded = [0u8; 256];
@@ -372,21 +265,21 @@ impl TrieNfa {
         }
         let mut class = Box::new([0u8; 256]);
         for (b, c) in class.iter_mut().enumerate() {
-            *c = of_folded[self.fold[b] as usize];
+            *c = of_folded[v.fold[b] as usize];
         }
-        let n = self.fail.len();
+        let n = v.fail.len();
         if n.checked_mul(stride)? > DFA_MAX {
             return None;
         }
         let mut table = vec![ROOT; n * stride];
-        for &s in &self.order {
+        for &s in v.order {
             let s = s as usize;
             if s != ROOT as usize {
-                let f = self.fail[s] as usize;
+                let f = v.fail[s] as usize;
                 table.copy_within(f * stride..(f + 1) * stride, s * stride);
             }
-            for e in self.edges[s] as usize..self.edges[s + 1] as usize {
-                table[s * stride + of_folded[self.bytes[e] as usize] as usize] = self.next[e];
+            for e in v.edges[s] as usize..v.edges[s + 1] as usize {
+                table[s * stride + of_folded[v.bytes[e] as usize] as usize] = v.next[e];
             }
         }
         Some(TrieDfa {
@@ -396,36 +289,9 @@ impl TrieNfa {
         })
     }
 
-    /// The match `pids[i]` names, ending at `end`.
-    #[inline]
-    fn found(&self, i: usize, end: usize) -> aho_corasick::Match {
-        let pid = self.pids[i] as usize;
-        aho_corasick::Match::must(pid, end - self.lens[pid] as usize..end)
-    }
-
-    /// The state after `b` from `s` (the root never fails), NONE if `s` has no such
-    /// transition.
-    #[inline]
-    fn step(&self, s: u32, b: u8) -> u32 {
-        let row = self.dense_row[s as usize];
-        if row != NONE {
-            return self.dense[row as usize * 256 + b as usize];
-        }
-        let (lo, hi) = (
-            self.edges[s as usize] as usize,
-            self.edges[s as usize + 1] as usize,
-        );
-        for (i, &x) in self.bytes[lo..hi].iter().enumerate() {
-            if x >= b {
-                return if x == b { self.next[lo + i] } else { NONE };
-            }
-        }
-        NONE
-    }
-
     pub fn find_overlapping_iter<'a, 'h>(&'a self, haystack: &'h [u8]) -> TrieIter<'a, 'h> {
         TrieIter {
-            nfa: self,
+            nfa: self.view(),
             hay: haystack,
             at: 0,
             state: ROOT,
@@ -434,9 +300,16 @@ impl TrieNfa {
     }
 }
 
+/// The match `pids[i]` of a trie names, ending at `end`.
+#[inline]
+fn found(v: &View<'_>, i: usize, end: usize) -> aho_corasick::Match {
+    let pid = v.pids[i] as usize;
+    aho_corasick::Match::must(pid, end - v.lens[pid] as usize..end)
+}
+
 /// Overlapping matches of a [`TrieNfa`].
 pub struct TrieIter<'a, 'h> {
-    nfa: &'a TrieNfa,
+    nfa: View<'a>,
     hay: &'h [u8],
     /// Bytes read.
     at: usize,
@@ -452,7 +325,7 @@ impl Iterator for TrieIter<'_, '_> {
         let nfa = self.nfa;
         loop {
             if let Some(i) = self.pending.next() {
-                return Some(nfa.found(i, self.at));
+                return Some(found(&nfa, i, self.at));
             }
             let &b = self.hay.get(self.at)?;
             let b = nfa.fold[b as usize];
@@ -488,7 +361,7 @@ impl TrieDfa {
     ) -> DfaIter<'a, 'h> {
         DfaIter {
             dfa: self,
-            nfa,
+            nfa: nfa.view(),
             hay: haystack,
             at: 0,
             state: ROOT,
@@ -500,7 +373,7 @@ impl TrieDfa {
 /// Overlapping matches of a [`TrieDfa`].
 pub struct DfaIter<'a, 'h> {
     dfa: &'a TrieDfa,
-    nfa: &'a TrieNfa,
+    nfa: View<'a>,
     hay: &'h [u8],
     at: usize,
     state: u32,
@@ -514,7 +387,7 @@ impl Iterator for DfaIter<'_, '_> {
         let (dfa, nfa) = (self.dfa, self.nfa);
         loop {
             if let Some(i) = self.pending.next() {
-                return Some(nfa.found(i, self.at));
+                return Some(found(&nfa, i, self.at));
             }
             let mut s = self.state as usize;
             let mut at = self.at;
@@ -599,6 +472,93 @@ mod tests {
         assert_eq!(first.len(), 5);
         let empty = Overlapping::new(vec![Vec::new(), b"a".to_vec()], false, 10).unwrap();
         assert!(matches!(empty.get(0), Scanner::Ac(_)));
+    }
+
+    impl Words {
+        fn to_vecs(&self) -> Vec<Vec<u8>> {
+            let mut start = 0;
+            self.ends
+                .iter()
+                .map(|&end| {
+                    let w = self.bytes[start..end as usize].to_vec();
+                    start = end as usize;
+                    w
+                })
+                .collect()
+        }
+    }
+
+    fn same_tables(a: View<'_>, b: View<'_>) {
+        assert_eq!(a.fold, b.fold);
+        assert_eq!(a.dense_row, b.dense_row);
+        assert_eq!(a.dense, b.dense);
+        assert_eq!(a.edges, b.edges);
+        assert_eq!(a.bytes, b.bytes);
+        assert_eq!(a.next, b.next);
+        assert_eq!(a.fail, b.fail);
+        assert_eq!(a.matches, b.matches);
+        assert_eq!(a.pids, b.pids);
+        assert_eq!(a.lens, b.lens);
+        assert_eq!(a.order, b.order);
+    }
+
+    #[test]
+    fn embedded_tries_equal_the_ones_built_at_run_time() {
+        assert_eq!(embedded::ALL.len(), 4);
+        for (words, _) in embedded::ALL {
+            let words = words.to_vecs();
+            let e = TrieNfa::embedded(&words, true).expect("its own words");
+            assert!(e.is_embedded());
+            let built = TrieNfa::new(&words, true).unwrap();
+            assert!(!built.is_embedded());
+            same_tables(e.view(), built.view());
+            assert!(TrieNfa::embedded(&words, false).is_none());
+            assert!(TrieNfa::embedded(&words[1..], true).is_none());
+            let mut other = words.clone();
+            other[words.len() / 2].push(b'x');
+            assert!(TrieNfa::embedded(&other, true).is_none());
+            // The same matches, from the trie and from its DFA.
+            let hay: Vec<u8> = words.iter().rev().take(300).flatten().copied().collect();
+            let want = all(built.find_overlapping_iter(&hay));
+            assert!(!want.is_empty());
+            assert_eq!(all(e.find_overlapping_iter(&hay)), want);
+            let d = e.dfa().unwrap();
+            assert_eq!(all(d.find_overlapping_iter(&e, &hay)), want);
+        }
+    }
+
+    /// The default packs' words, as the engine (`Triggers::new`) and `warm_patterns` collect
+    /// them, have embedded tries: a run with the default rules builds none.
+    #[test]
+    fn default_packs_use_the_embedded_tries() {
+        use crate::rules::Lang;
+        let set = crate::rules::RuleSet::defaults().unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let (mut triggers, mut prefixes): (Vec<Vec<u8>>, Vec<Vec<u8>>) = Default::default();
+            let mut add = |w: Vec<u8>| {
+                if !triggers.contains(&w) {
+                    triggers.push(w);
+                }
+            };
+            for r in set.rules.iter().filter(|r| r.lang == lang) {
+                for k in &r.keywords {
+                    add(k.to_lowercase().into_bytes());
+                }
+                for p in &r.patterns {
+                    for l in p.prefixes().into_iter().flatten() {
+                        prefixes.push(l.clone());
+                        add(l);
+                    }
+                }
+            }
+            for words in [triggers, prefixes] {
+                let o = Overlapping::new(words, true, TRIE_DFA_AFTER).unwrap();
+                assert!(
+                    matches!(o.get(0), Scanner::Trie(t) if t.is_embedded()),
+                    "{lang:?}"
+                );
+            }
+        }
     }
 
     proptest! {

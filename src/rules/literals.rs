@@ -41,12 +41,11 @@ pub fn trigger_literals(source: &str) -> Option<Vec<Vec<u8>>> {
 /// rules mean English word edges anyway.
 pub fn ascii_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
+    // Copied a stretch at a time between backslashes (most patterns have few).
+    let mut rest = pattern;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let mut chars = rest[i + 1..].chars();
         match chars.next() {
             Some('b') => out.push_str("(?-u:\\b)"),
             Some('B') => out.push_str("(?-u:\\B)"),
@@ -56,7 +55,9 @@ pub fn ascii_boundaries(pattern: &str) -> String {
             }
             None => out.push('\\'),
         }
+        rest = chars.as_str();
     }
+    out.push_str(rest);
     out
 }
 
