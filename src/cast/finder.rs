@@ -9,8 +9,7 @@
 //! hash of the first six bytes of each long word (two CJK characters) and of the first three
 //! of each short one; there the longest word is looked for.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind};
-use aho_corasick::{BuildError, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
 /// Where words may start, in two sets of 64 Kbit: a hash of the first three bytes as written
 /// (every case of ASCII letters; for a CJK word, its first character), tested at every
@@ -325,28 +324,24 @@ fn anchored(
     Some((ac, ids))
 }
 
-/// Finds a fixed word list, ASCII letters in either case: an anchored automaton says which
-/// word is longest where [`Starts`] stops.
+/// Finds a fixed word list, ASCII letters in either case: a trie of the (lowercased) words
+/// says which is longest where [`Starts`] stops.
 pub struct WordFinder {
     starts: Starts,
-    anchored: AhoCorasick,
+    trie: Prefixes,
 }
 
 impl WordFinder {
     /// `words[i]` is reported as pattern `i` (each at least one byte long).
-    pub fn new<S: AsRef<[u8]>>(words: &[S]) -> Result<Self, BuildError> {
+    pub fn new<S: AsRef<[u8]>>(words: &[S]) -> Self {
         let mut starts = Starts::new(true);
         for w in words {
             starts.add(w.as_ref());
         }
-        let anchored = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .start_kind(StartKind::Anchored)
-            .prefilter(false)
-            .build(words)?;
-        Ok(WordFinder { starts, anchored })
+        WordFinder {
+            starts,
+            trie: Prefixes::new(words),
+        }
     }
 
     /// Call `f(start, end, pattern)` for each leftmost-longest match in `text`, in order.
@@ -367,9 +362,88 @@ impl WordFinder {
 
     /// The longest word starting at `i`: (end, pattern).
     fn longest_at(&self, b: &[u8], i: usize) -> Option<(usize, usize)> {
-        let input = Input::new(b).range(i..).anchored(Anchored::Yes);
-        let m = self.anchored.try_find(input).ok()??;
-        Some((m.end(), m.pattern().as_usize()))
+        self.trie.longest_at(b, i)
+    }
+}
+
+/// A trie of words with ASCII letters lowercased, walked from one position only. An anchored
+/// Aho-Corasick automaton answered the same, but its build (failure links included, which an
+/// anchored walk never takes) was a seventh of a cold run.
+struct Prefixes {
+    /// The root's child per byte (0: none; the root is node 0, so no child is).
+    root: [u32; 256],
+    /// Per node: its children are `labels[first[n]..first[n + 1]]` (sorted), to `child[..]`.
+    first: Vec<u32>,
+    labels: Vec<u8>,
+    child: Vec<u32>,
+    /// Per node: the word ending there (the first given, for words equal once lowercased).
+    word: Vec<Option<u32>>,
+}
+
+impl Prefixes {
+    fn new<S: AsRef<[u8]>>(words: &[S]) -> Self {
+        // Build with a child list per node, then lay the lists out sorted in one array.
+        let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut word: Vec<Option<u32>> = vec![None];
+        for (id, w) in words.iter().enumerate() {
+            let mut n = 0usize;
+            for &c in w.as_ref() {
+                let c = c.to_ascii_lowercase();
+                n = match kids[n].iter().find(|k| k.0 == c) {
+                    Some(&(_, k)) => k as usize,
+                    None => {
+                        let k = kids.len();
+                        kids[n].push((c, k as u32));
+                        kids.push(Vec::new());
+                        word.push(None);
+                        k
+                    }
+                };
+            }
+            if n != 0 && word[n].is_none() {
+                word[n] = Some(id as u32);
+            }
+        }
+        let mut root = [0u32; 256];
+        for &(c, k) in &kids[0] {
+            root[usize::from(c)] = k;
+        }
+        let (mut first, mut labels, mut child) = (Vec::new(), Vec::new(), Vec::new());
+        for mut ks in kids {
+            ks.sort_unstable_by_key(|k| k.0);
+            first.push(labels.len() as u32);
+            labels.extend(ks.iter().map(|k| k.0));
+            child.extend(ks.iter().map(|k| k.1));
+        }
+        first.push(labels.len() as u32);
+        Prefixes {
+            root,
+            first,
+            labels,
+            child,
+            word,
+        }
+    }
+
+    /// The longest word `b` has at `i`: (end, word).
+    fn longest_at(&self, b: &[u8], i: usize) -> Option<(usize, usize)> {
+        let mut best = None;
+        let mut n = *self.root.get(usize::from(b.get(i)?.to_ascii_lowercase()))? as usize;
+        let mut j = i + 1;
+        while n != 0 {
+            if let Some(w) = self.word[n] {
+                best = Some((j, w as usize));
+            }
+            let Some(&c) = b.get(j) else { break };
+            let (from, to) = (self.first[n] as usize, self.first[n + 1] as usize);
+            let labels = &self.labels[from..to];
+            n = match labels.binary_search(&c.to_ascii_lowercase()) {
+                Ok(k) => self.child[from + k] as usize,
+                Err(_) => 0,
+            };
+            j += 1;
+        }
+        best
     }
 }
 
@@ -423,7 +497,7 @@ mod tests {
 
     fn words_ours(pats: &[String], text: &str) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        let f = WordFinder::new(pats).expect("small pattern set");
+        let f = WordFinder::new(pats);
         f.each(text, |s, e, p| out.push((s, e, p)));
         out
     }
@@ -444,7 +518,7 @@ mod tests {
     /// Both lists in one walk, as each alone.
     fn both(names: &[String], words: &[String], text: &str) -> (Matches, Matches) {
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        let w = WordFinder::new(words).expect("small pattern set");
+        let w = WordFinder::new(words);
         each_both(
             text,
             &NameFinder::new(names),

@@ -605,7 +605,7 @@ pub struct Lexicon {
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let list = entries();
     let words: Vec<&str> = list.iter().map(|(p, _)| p.as_str()).collect();
-    let finder = WordFinder::new(&words).expect("the lexicon is a constant list of short words");
+    let finder = WordFinder::new(&words);
     Lexicon {
         ascii: list.iter().map(|(p, _)| p.is_ascii()).collect(),
         entries: list.into_iter().map(|(_, e)| e).collect(),
