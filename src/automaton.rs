@@ -378,15 +378,31 @@ impl TrieNfa {
         if n.checked_mul(stride)? > DFA_MAX {
             return None;
         }
-        let mut table = vec![ROOT; n * stride];
-        for &s in &self.order {
+        // Rows in breadth-first order (row i is state `order[i]`; the root's is 0), so a
+        // state's failure row is final before its own is made. Entries: see [`TrieDfa`].
+        let mut rank = vec![0u32; n];
+        for (i, &s) in self.order.iter().enumerate() {
+            rank[s as usize] = i as u32;
+        }
+        let entry = |s: u32| {
+            let flag = if self.matches[s as usize].1 != 0 {
+                MATCH
+            } else {
+                0
+            };
+            (rank[s as usize] * stride as u32) | flag
+        };
+        // Unset entries lead to the root (row 0, which has no words: none is empty).
+        let mut table = vec![0u32; n * stride];
+        for (i, &s) in self.order.iter().enumerate() {
             let s = s as usize;
-            if s != ROOT as usize {
-                let f = self.fail[s] as usize;
-                table.copy_within(f * stride..(f + 1) * stride, s * stride);
+            if i != 0 {
+                let f = rank[self.fail[s] as usize] as usize;
+                table.copy_within(f * stride..(f + 1) * stride, i * stride);
             }
             for e in self.edges[s] as usize..self.edges[s + 1] as usize {
-                table[s * stride + of_folded[self.bytes[e] as usize] as usize] = self.next[e];
+                table[i * stride + of_folded[self.bytes[e] as usize] as usize] =
+                    entry(self.next[e]);
             }
         }
         Some(TrieDfa {
@@ -472,13 +488,24 @@ impl Iterator for TrieIter<'_, '_> {
 }
 
 /// The DFA of a [`TrieNfa`] (see [`TrieNfa::dfa`]); match lists are the trie's.
+///
+/// Laid out for the scan loop, which is bound by the latency of one table load per byte:
+/// rows are in breadth-first order (the states near the root, where a scan spends most of
+/// its bytes, share a few cache lines instead of being spread over a table of megabytes),
+/// and each entry is the next state's row offset with [`MATCH`] set when that state has
+/// words to report, so a step is one load and no lookup of the state's match list.
 pub struct TrieDfa {
     /// Byte → class (ASCII case folded in).
     class: Box<[u8; 256]>,
     /// Classes per row.
     stride: usize,
+    /// Row offset (breadth-first rank × stride) of the next state, `| MATCH` if it has matches.
     table: Vec<u32>,
 }
+
+/// Flag on a [`TrieDfa`] entry: the state it leads to has words to report. Row offsets stay
+/// below it (a table holds at most [`DFA_MAX`] entries).
+const MATCH: u32 = 1 << 31;
 
 impl TrieDfa {
     pub fn find_overlapping_iter<'a, 'h>(
@@ -491,7 +518,7 @@ impl TrieDfa {
             nfa,
             hay: haystack,
             at: 0,
-            state: ROOT,
+            row: 0,
             pending: 0..0,
         }
     }
@@ -503,7 +530,8 @@ pub struct DfaIter<'a, 'h> {
     nfa: &'a TrieNfa,
     hay: &'h [u8],
     at: usize,
-    state: u32,
+    /// The current state's row offset (the root's is 0).
+    row: u32,
     pending: std::ops::Range<usize>,
 }
 
@@ -516,23 +544,26 @@ impl Iterator for DfaIter<'_, '_> {
             if let Some(i) = self.pending.next() {
                 return Some(nfa.found(i, self.at));
             }
-            let mut s = self.state as usize;
+            let (table, class) = (dfa.table.as_slice(), &*dfa.class);
+            let mut row = self.row;
             let mut at = self.at;
             // Straight through states with nothing to report.
-            loop {
+            let x = loop {
                 let Some(&b) = self.hay.get(at) else {
                     self.at = at;
-                    self.state = s as u32;
+                    self.row = row;
                     return None;
                 };
-                s = dfa.table[s * dfa.stride + dfa.class[b as usize] as usize] as usize;
+                let x = table[row as usize + class[b as usize] as usize];
                 at += 1;
-                if nfa.matches[s].1 != 0 {
-                    break;
+                if x & MATCH != 0 {
+                    break x;
                 }
-            }
+                row = x;
+            };
             self.at = at;
-            self.state = s as u32;
+            self.row = x & !MATCH;
+            let s = nfa.order[self.row as usize / dfa.stride] as usize;
             let (ms, ml) = nfa.matches[s];
             self.pending = ms as usize..(ms + ml) as usize;
         }
