@@ -142,6 +142,21 @@ impl<'a> Scanner<'a> {
     }
 }
 
+impl Scanner<'_> {
+    /// Calls `f` with every match [`Scanner::find_overlapping_iter`] reports, in its order.
+    /// A DFA scans a long haystack as several interleaved streams (see
+    /// [`TrieDfa::for_each_overlapping`]).
+    pub fn for_each_overlapping(&self, haystack: &[u8], mut f: impl FnMut(aho_corasick::Match)) {
+        match *self {
+            Scanner::Dfa(t, d) => d.for_each_overlapping(t, haystack, STREAMS_FROM, f),
+            _ => self.find_overlapping_iter(haystack).for_each(&mut f),
+        }
+    }
+}
+
+/// Shortest haystack a [`TrieDfa`] scans as interleaved streams.
+const STREAMS_FROM: usize = 4096;
+
 pub enum ScanIter<'a, 'h> {
     Trie(TrieIter<'a, 'h>),
     Dfa(DfaIter<'a, 'h>),
@@ -524,6 +539,79 @@ impl TrieDfa {
     }
 }
 
+/// Independent scans a [`TrieDfa`] interleaves over one long haystack.
+const LANES: usize = 4;
+
+impl TrieDfa {
+    /// Calls `f` with every match [`TrieDfa::find_overlapping_iter`] reports, in its order.
+    ///
+    /// A scan step waits for the previous step's table load, so one scan runs at the
+    /// latency of a load per byte. From `streams_from` bytes the haystack is cut into
+    /// [`LANES`] parts scanned in one loop, each step advancing every part, so the loads
+    /// overlap. A part starts at the root a longest word's length (less one) before its
+    /// first byte and reports only matches ending inside it: every word ending there starts
+    /// at or after the part's start, so its state there reports exactly what a scan from
+    /// the haystack's start reports. Parts report in haystack order.
+    pub fn for_each_overlapping(
+        &self,
+        nfa: &TrieNfa,
+        hay: &[u8],
+        streams_from: usize,
+        mut f: impl FnMut(aho_corasick::Match),
+    ) {
+        if hay.len() < streams_from.max(LANES) {
+            self.find_overlapping_iter(nfa, hay).for_each(f);
+            return;
+        }
+        let back = nfa
+            .lens
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(1)
+            .saturating_sub(1) as usize;
+        let part = hay.len() / LANES;
+        // Lane k reports ends in (own[k], own[k + 1]], reading from `from[k]`.
+        let own: [usize; LANES + 1] =
+            std::array::from_fn(|k| if k == LANES { hay.len() } else { k * part });
+        let from: [usize; LANES] = std::array::from_fn(|k| own[k].saturating_sub(back));
+        let mut at = from;
+        let mut row = [0u32; LANES];
+        // (lane, end, state row) of every step into a state with words, per lane in order.
+        let mut hits: [Vec<(usize, u32)>; LANES] = Default::default();
+        let (table, class) = (self.table.as_slice(), &*self.class);
+        // Lockstep while every lane has bytes left.
+        let steps = (0..LANES).map(|k| own[k + 1] - from[k]).min().unwrap_or(0);
+        for _ in 0..steps {
+            for k in 0..LANES {
+                let x = table[row[k] as usize + class[hay[at[k]] as usize] as usize];
+                at[k] += 1;
+                row[k] = x & !MATCH;
+                if x & MATCH != 0 && at[k] > own[k] {
+                    hits[k].push((at[k], row[k]));
+                }
+            }
+        }
+        for k in 0..LANES {
+            while at[k] < own[k + 1] {
+                let x = table[row[k] as usize + class[hay[at[k]] as usize] as usize];
+                at[k] += 1;
+                row[k] = x & !MATCH;
+                if x & MATCH != 0 && at[k] > own[k] {
+                    hits[k].push((at[k], row[k]));
+                }
+            }
+        }
+        for &(end, row) in hits.iter().flatten() {
+            let s = nfa.order[row as usize / self.stride] as usize;
+            let (ms, ml) = nfa.matches[s];
+            for i in ms as usize..(ms + ml) as usize {
+                f(nfa.found(i, end));
+            }
+        }
+    }
+}
+
 /// Overlapping matches of a [`TrieDfa`].
 pub struct DfaIter<'a, 'h> {
     dfa: &'a TrieDfa,
@@ -632,7 +720,50 @@ mod tests {
         assert!(matches!(empty.get(0), Scanner::Ac(_)));
     }
 
+    /// The interleaved scan reports what the one-stream scan reports, in its order.
+    fn lanes_same_as_one_stream(words: &[Vec<u8>], hay: &[u8]) {
+        for ci in [false, true] {
+            let t = TrieNfa::new(words, ci).unwrap();
+            let d = t.dfa().unwrap();
+            let want = all(d.find_overlapping_iter(&t, hay));
+            for from in [0, 1, 7, hay.len()] {
+                let mut got = Vec::new();
+                d.for_each_overlapping(&t, hay, from, |m| got.push(m));
+                assert_eq!(all(got.into_iter()), want, "ci {ci} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_scan_like_one_stream() {
+        let words: Vec<Vec<u8>> = [
+            "他",
+            "他们",
+            "们",
+            "打他",
+            "KID",
+            "kid",
+            "i",
+            "长长的一个词",
+        ]
+        .map(|w| w.as_bytes().to_vec())
+        .to_vec();
+        let hay = "打他们的kids, KIDS 和 Kid。他长长的一个词".repeat(7);
+        lanes_same_as_one_stream(&words, hay.as_bytes());
+        lanes_same_as_one_stream(&words, b"");
+        lanes_same_as_one_stream(&words, "他们".as_bytes());
+    }
+
     proptest! {
+        #[test]
+        fn lanes_equal_one_stream_on_random_words(
+            words in prop::collection::vec("[aAbB他们\\x{e4}]{1,6}", 1..12),
+            hay in "[aAbBc他们打\\x{e4}]{0,200}",
+        ) {
+            let words: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+            lanes_same_as_one_stream(&words, hay.as_bytes());
+        }
+
         #[test]
         fn trie_equals_aho_corasick_on_random_words(
             words in prop::collection::vec("[aAbB他们\\x{e4}]{1,5}", 1..12),

@@ -435,11 +435,13 @@ impl Engine {
             return found;
         }
         if let Some(ac) = self.triggers(lang).automaton(source.len()) {
-            found.extend(ac.find_overlapping_iter(source).map(|m| TriggerMatch {
-                start: m.start(),
-                end: m.end(),
-                id: m.pattern().as_usize(),
-            }));
+            ac.for_each_overlapping(source.as_bytes(), |m| {
+                found.push(TriggerMatch {
+                    start: m.start(),
+                    end: m.end(),
+                    id: m.pattern().as_usize(),
+                })
+            });
         }
         found
     }
