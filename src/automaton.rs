@@ -169,6 +169,21 @@ impl<'a> Scanner<'a> {
     }
 }
 
+impl Scanner<'_> {
+    /// Calls `f` with every match [`Scanner::find_overlapping_iter`] reports, in its order.
+    /// A DFA scans a long haystack as several interleaved streams (see
+    /// [`TrieDfa::for_each_overlapping`]).
+    pub fn for_each_overlapping(&self, haystack: &[u8], mut f: impl FnMut(aho_corasick::Match)) {
+        match *self {
+            Scanner::Dfa(t, d) => d.for_each_overlapping(t, haystack, STREAMS_FROM, f),
+            _ => self.find_overlapping_iter(haystack).for_each(&mut f),
+        }
+    }
+}
+
+/// Shortest haystack a [`TrieDfa`] scans as interleaved streams.
+const STREAMS_FROM: usize = 4096;
+
 pub enum ScanIter<'a, 'h> {
     Trie(TrieIter<'a, 'h>),
     Dfa(DfaIter<'a, 'h>),
@@ -271,15 +286,30 @@ impl TrieNfa {
         if n.checked_mul(stride)? > DFA_MAX {
             return None;
         }
-        let mut table = vec![ROOT; n * stride];
-        for &s in v.order {
+        // Rows in breadth-first order (row i is state `order[i]`; the root's is 0), so a
+        // state's failure row is final before its own is made. Entries: see [`TrieDfa`].
+        let mut rank = vec![0u32; n];
+        for (i, &s) in v.order.iter().enumerate() {
+            rank[s as usize] = i as u32;
+        }
+        let entry = |s: u32| {
+            let flag = if v.matches[s as usize].1 != 0 {
+                MATCH
+            } else {
+                0
+            };
+            (rank[s as usize] * stride as u32) | flag
+        };
+        // Unset entries lead to the root (row 0, which has no words: none is empty).
+        let mut table = vec![0u32; n * stride];
+        for (i, &s) in v.order.iter().enumerate() {
             let s = s as usize;
-            if s != ROOT as usize {
-                let f = v.fail[s] as usize;
-                table.copy_within(f * stride..(f + 1) * stride, s * stride);
+            if i != 0 {
+                let f = rank[v.fail[s] as usize] as usize;
+                table.copy_within(f * stride..(f + 1) * stride, i * stride);
             }
             for e in v.edges[s] as usize..v.edges[s + 1] as usize {
-                table[s * stride + of_folded[v.bytes[e] as usize] as usize] = v.next[e];
+                table[i * stride + of_folded[v.bytes[e] as usize] as usize] = entry(v.next[e]);
             }
         }
         Some(TrieDfa {
@@ -345,13 +375,24 @@ impl Iterator for TrieIter<'_, '_> {
 }
 
 /// The DFA of a [`TrieNfa`] (see [`TrieNfa::dfa`]); match lists are the trie's.
+///
+/// Laid out for the scan loop, which is bound by the latency of one table load per byte:
+/// rows are in breadth-first order (the states near the root, where a scan spends most of
+/// its bytes, share a few cache lines instead of being spread over a table of megabytes),
+/// and each entry is the next state's row offset with [`MATCH`] set when that state has
+/// words to report, so a step is one load and no lookup of the state's match list.
 pub struct TrieDfa {
     /// Byte → class (ASCII case folded in).
     class: Box<[u8; 256]>,
     /// Classes per row.
     stride: usize,
+    /// Row offset (breadth-first rank × stride) of the next state, `| MATCH` if it has matches.
     table: Vec<u32>,
 }
+
+/// Flag on a [`TrieDfa`] entry: the state it leads to has words to report. Row offsets stay
+/// below it (a table holds at most [`DFA_MAX`] entries).
+const MATCH: u32 = 1 << 31;
 
 impl TrieDfa {
     pub fn find_overlapping_iter<'a, 'h>(
@@ -364,8 +405,76 @@ impl TrieDfa {
             nfa: nfa.view(),
             hay: haystack,
             at: 0,
-            state: ROOT,
+            row: 0,
             pending: 0..0,
+        }
+    }
+}
+
+/// Independent scans a [`TrieDfa`] interleaves over one long haystack.
+const LANES: usize = 4;
+
+impl TrieDfa {
+    /// Calls `f` with every match [`TrieDfa::find_overlapping_iter`] reports, in its order.
+    ///
+    /// A scan step waits for the previous step's table load, so one scan runs at the
+    /// latency of a load per byte. From `streams_from` bytes the haystack is cut into
+    /// [`LANES`] parts scanned in one loop, each step advancing every part, so the loads
+    /// overlap. A part starts at the root a longest word's length (less one) before its
+    /// first byte and reports only matches ending inside it: every word ending there starts
+    /// at or after the part's start, so its state there reports exactly what a scan from
+    /// the haystack's start reports. Parts report in haystack order.
+    pub fn for_each_overlapping(
+        &self,
+        nfa: &TrieNfa,
+        hay: &[u8],
+        streams_from: usize,
+        mut f: impl FnMut(aho_corasick::Match),
+    ) {
+        if hay.len() < streams_from.max(LANES) {
+            self.find_overlapping_iter(nfa, hay).for_each(f);
+            return;
+        }
+        let v = nfa.view();
+        let back = v.lens.iter().copied().max().unwrap_or(1).saturating_sub(1) as usize;
+        let part = hay.len() / LANES;
+        // Lane k reports ends in (own[k], own[k + 1]], reading from `from[k]`.
+        let own: [usize; LANES + 1] =
+            std::array::from_fn(|k| if k == LANES { hay.len() } else { k * part });
+        let from: [usize; LANES] = std::array::from_fn(|k| own[k].saturating_sub(back));
+        let mut at = from;
+        let mut row = [0u32; LANES];
+        // (lane, end, state row) of every step into a state with words, per lane in order.
+        let mut hits: [Vec<(usize, u32)>; LANES] = Default::default();
+        let (table, class) = (self.table.as_slice(), &*self.class);
+        // Lockstep while every lane has bytes left.
+        let steps = (0..LANES).map(|k| own[k + 1] - from[k]).min().unwrap_or(0);
+        for _ in 0..steps {
+            for k in 0..LANES {
+                let x = table[row[k] as usize + class[hay[at[k]] as usize] as usize];
+                at[k] += 1;
+                row[k] = x & !MATCH;
+                if x & MATCH != 0 && at[k] > own[k] {
+                    hits[k].push((at[k], row[k]));
+                }
+            }
+        }
+        for k in 0..LANES {
+            while at[k] < own[k + 1] {
+                let x = table[row[k] as usize + class[hay[at[k]] as usize] as usize];
+                at[k] += 1;
+                row[k] = x & !MATCH;
+                if x & MATCH != 0 && at[k] > own[k] {
+                    hits[k].push((at[k], row[k]));
+                }
+            }
+        }
+        for &(end, row) in hits.iter().flatten() {
+            let s = v.order[row as usize / self.stride] as usize;
+            let (ms, ml) = v.matches[s];
+            for i in ms as usize..(ms + ml) as usize {
+                f(found(&v, i, end));
+            }
         }
     }
 }
@@ -376,7 +485,8 @@ pub struct DfaIter<'a, 'h> {
     nfa: View<'a>,
     hay: &'h [u8],
     at: usize,
-    state: u32,
+    /// The current state's row offset (the root's is 0).
+    row: u32,
     pending: std::ops::Range<usize>,
 }
 
@@ -389,23 +499,26 @@ impl Iterator for DfaIter<'_, '_> {
             if let Some(i) = self.pending.next() {
                 return Some(found(&nfa, i, self.at));
             }
-            let mut s = self.state as usize;
+            let (table, class) = (dfa.table.as_slice(), &*dfa.class);
+            let mut row = self.row;
             let mut at = self.at;
             // Straight through states with nothing to report.
-            loop {
+            let x = loop {
                 let Some(&b) = self.hay.get(at) else {
                     self.at = at;
-                    self.state = s as u32;
+                    self.row = row;
                     return None;
                 };
-                s = dfa.table[s * dfa.stride + dfa.class[b as usize] as usize] as usize;
+                let x = table[row as usize + class[b as usize] as usize];
                 at += 1;
-                if nfa.matches[s].1 != 0 {
-                    break;
+                if x & MATCH != 0 {
+                    break x;
                 }
-            }
+                row = x;
+            };
             self.at = at;
-            self.state = s as u32;
+            self.row = x & !MATCH;
+            let s = nfa.order[self.row as usize / dfa.stride] as usize;
             let (ms, ml) = nfa.matches[s];
             self.pending = ms as usize..(ms + ml) as usize;
         }
@@ -561,7 +674,50 @@ mod tests {
         }
     }
 
+    /// The interleaved scan reports what the one-stream scan reports, in its order.
+    fn lanes_same_as_one_stream(words: &[Vec<u8>], hay: &[u8]) {
+        for ci in [false, true] {
+            let t = TrieNfa::new(words, ci).unwrap();
+            let d = t.dfa().unwrap();
+            let want = all(d.find_overlapping_iter(&t, hay));
+            for from in [0, 1, 7, hay.len()] {
+                let mut got = Vec::new();
+                d.for_each_overlapping(&t, hay, from, |m| got.push(m));
+                assert_eq!(all(got.into_iter()), want, "ci {ci} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_scan_like_one_stream() {
+        let words: Vec<Vec<u8>> = [
+            "他",
+            "他们",
+            "们",
+            "打他",
+            "KID",
+            "kid",
+            "i",
+            "长长的一个词",
+        ]
+        .map(|w| w.as_bytes().to_vec())
+        .to_vec();
+        let hay = "打他们的kids, KIDS 和 Kid。他长长的一个词".repeat(7);
+        lanes_same_as_one_stream(&words, hay.as_bytes());
+        lanes_same_as_one_stream(&words, b"");
+        lanes_same_as_one_stream(&words, "他们".as_bytes());
+    }
+
     proptest! {
+        #[test]
+        fn lanes_equal_one_stream_on_random_words(
+            words in prop::collection::vec("[aAbB他们\\x{e4}]{1,6}", 1..12),
+            hay in "[aAbBc他们打\\x{e4}]{0,200}",
+        ) {
+            let words: Vec<Vec<u8>> = words.iter().map(|w| w.as_bytes().to_vec()).collect();
+            lanes_same_as_one_stream(&words, hay.as_bytes());
+        }
+
         #[test]
         fn trie_equals_aho_corasick_on_random_words(
             words in prop::collection::vec("[aAbB他们\\x{e4}]{1,5}", 1..12),

@@ -830,40 +830,73 @@ fn child_name_occurrences(script: &Script, cast: &Cast) -> Option<Vec<(usize, us
     if words.is_empty() {
         return Some(Vec::new());
     }
-    // Names without ASCII letters are matched byte for byte whatever the case rule: a
-    // substring search per name (stepping one byte, so overlaps are kept) finds the same
-    // occurrences as the automaton, without building one per file.
-    if !words
-        .iter()
-        .any(|w| w.bytes().any(|b| b.is_ascii_alphabetic()))
-    {
-        let hay = script.source.as_bytes();
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        for w in &words {
-            let finder = memchr::memmem::Finder::new(w.as_bytes());
-            let mut pos = 0;
-            while let Some(at) = hay.get(pos..).and_then(|h| finder.find(h)) {
-                out.push((pos + at, pos + at + w.len()));
-                pos += at + 1;
-            }
-        }
-        out.sort_unstable();
-        return Some(out);
+    // A few names: one search per name (stepping one byte, so overlaps are kept) finds the
+    // same occurrences as an overlapping automaton ignoring ASCII case, without building
+    // one per file. Many names would make that a pass per name: the automaton takes them.
+    if words.len() <= FEW_CHILD_NAMES {
+        Some(searched_occurrences(&words, &script.source))
+    } else {
+        automaton_occurrences(&words, &script.source)
     }
-    let Ok(ac) = aho_corasick::AhoCorasickBuilder::new()
+}
+
+/// Every occurrence of every word, ignoring ASCII case, sorted: one search per word.
+fn searched_occurrences(words: &[&str], hay: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for w in words {
+        each_occurrence(hay.as_bytes(), w.as_bytes(), |at| {
+            out.push((at, at + w.len()))
+        });
+    }
+    out.sort_unstable();
+    out
+}
+
+/// What [`searched_occurrences`] finds, by one overlapping automaton (None if it cannot be
+/// built).
+fn automaton_occurrences(words: &[&str], hay: &str) -> Option<Vec<(usize, usize)>> {
+    let ac = aho_corasick::AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-        .build(&words)
-    else {
-        // Cannot happen for a handful of names; scanning every element is the safe fallback.
-        return None;
-    };
+        .build(words)
+        .ok()?;
     let mut out: Vec<(usize, usize)> = ac
-        .find_overlapping_iter(script.source.as_str())
+        .find_overlapping_iter(hay)
         .map(|m| (m.start(), m.end()))
         .collect();
     out.sort_unstable();
     Some(out)
+}
+
+/// Most child names searched for one at a time (see [`child_name_occurrences`]).
+const FEW_CHILD_NAMES: usize = 16;
+
+/// Every start of `word` in `hay`, overlaps included, ignoring ASCII case. A word without
+/// ASCII letters is matched byte for byte (there the two are the same) by a substring
+/// searcher; one with letters from each byte equal to its first, either case, by memchr2.
+fn each_occurrence(hay: &[u8], word: &[u8], mut f: impl FnMut(usize)) {
+    let Some(&first) = word.first() else {
+        return;
+    };
+    if hay.len() < word.len() {
+        return;
+    }
+    if !word.iter().any(u8::is_ascii_alphabetic) {
+        let finder = memchr::memmem::Finder::new(word);
+        let mut pos = 0;
+        while let Some(at) = hay.get(pos..).and_then(|h| finder.find(h)) {
+            f(pos + at);
+            pos += at + 1;
+        }
+        return;
+    }
+    let last_start = hay.len() - word.len();
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    for at in memchr::memchr2_iter(lo, up, &hay[..=last_start]) {
+        if hay[at..at + word.len()].eq_ignore_ascii_case(word) {
+            f(at);
+        }
+    }
 }
 
 /// Does some occurrence lie wholly inside `range`? (Always, when they are unknown.)
@@ -1170,6 +1203,29 @@ mod tests {
             let words: Vec<String> = words.into_iter().filter(|w| !w.trim().is_empty()).collect();
             proptest::prop_assume!(!words.is_empty());
             proptest::prop_assert_eq!(matcher_names(&words, &text), automaton_names(&words, &text));
+        }
+    }
+
+    #[test]
+    fn searched_child_names_are_the_automatons() {
+        let words = ["Max", "max", "小宝", "MAXI", "a", "Ax", "宝x"];
+        let text = "Max maxi MAXIMUM 小宝 宝X 宝x aax";
+        let got = searched_occurrences(&words, text);
+        assert_eq!(Some(got.clone()), automaton_occurrences(&words, text));
+        assert_eq!(got.iter().filter(|o| o.0 == 0).count(), 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn searched_child_names_agree_with_the_automaton(
+            words in proptest::collection::vec("[aAbBxX小宝林 ]{1,4}", 1..6),
+            text in "[aAbBxX小宝林 。]{0,60}",
+        ) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                Some(searched_occurrences(&words, &text)),
+                automaton_occurrences(&words, &text)
+            );
         }
     }
 

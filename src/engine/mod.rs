@@ -105,13 +105,18 @@ impl Lit {
 /// Hashed set of the adjacent byte pairs of a text (ASCII-lowercased): a literal with a pair
 /// missing from it cannot occur there. Most required literals are absent from the short
 /// element they are tested on, and this rejects them without a substring search.
+///
+/// A slot is in the set when its stamp is the current one: building a set for the next
+/// text takes a new stamp instead of clearing, and each byte is one independent store.
 struct PairSet {
-    bits: [u64; PAIR_WORDS],
+    stamp: Box<[u32; PAIR_SLOTS]>,
+    /// The current text's stamp.
+    now: u32,
     /// The text was too long for the set to reject anything useful: not built.
     off: bool,
 }
 
-const PAIR_WORDS: usize = 16;
+const PAIR_SLOTS: usize = 1024;
 /// Longest text a pair set is built for: beyond it, most slots would be full.
 const PAIR_MAX_TEXT: usize = 512;
 
@@ -119,7 +124,7 @@ const PAIR_MAX_TEXT: usize = 512;
 #[inline]
 fn pair_slot(a: u8, b: u8) -> u16 {
     let x = (u32::from(a) << 8) | u32::from(b);
-    // Multiplicative hash to 10 bits (PAIR_WORDS * 64 slots).
+    // Multiplicative hash to 10 bits (PAIR_SLOTS).
     (x.wrapping_mul(0x9E37_79B1) >> 22) as u16
 }
 
@@ -133,24 +138,44 @@ fn pair_slots(bytes: &[u8]) -> Vec<u16> {
     v
 }
 
+impl Default for PairSet {
+    fn default() -> PairSet {
+        PairSet {
+            stamp: Box::new([0; PAIR_SLOTS]),
+            now: 0,
+            off: true,
+        }
+    }
+}
+
 impl PairSet {
+    #[cfg(test)]
     fn new(hay: &[u8]) -> PairSet {
-        let mut set = PairSet {
-            bits: [0; PAIR_WORDS],
-            off: hay.len() > PAIR_MAX_TEXT,
-        };
-        if !set.off
-            && let Some((&first, rest)) = hay.split_first()
-        {
+        let mut set = PairSet::default();
+        set.build(hay);
+        set
+    }
+
+    /// Make this the set of `hay`'s pairs.
+    fn build(&mut self, hay: &[u8]) {
+        self.off = hay.len() > PAIR_MAX_TEXT;
+        if self.off {
+            return;
+        }
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            // Stamps wrapped: old ones could pass for the new.
+            self.stamp.fill(0);
+            self.now = 1;
+        }
+        if let Some((&first, rest)) = hay.split_first() {
             let mut prev = first.to_ascii_lowercase();
             for &b in rest {
                 let c = b.to_ascii_lowercase();
-                let s = pair_slot(prev, c);
-                set.bits[usize::from(s >> 6)] |= 1 << (s & 63);
+                self.stamp[usize::from(pair_slot(prev, c))] = self.now;
                 prev = c;
             }
         }
-        set
     }
 
     /// Could a literal with these pair slots occur in the text?
@@ -158,7 +183,7 @@ impl PairSet {
         self.off
             || pairs
                 .iter()
-                .all(|&s| self.bits[usize::from(s >> 6)] & (1 << (s & 63)) != 0)
+                .all(|&s| self.stamp[usize::from(s)] == self.now)
     }
 }
 
@@ -170,7 +195,9 @@ struct LitMemo {
     /// Ids tested since the last reset.
     touched: Vec<usize>,
     /// The text's byte pairs, built on the first test.
-    pairs: Option<PairSet>,
+    pairs: PairSet,
+    /// `pairs` is the current text's.
+    built: bool,
 }
 
 impl LitMemo {
@@ -179,7 +206,7 @@ impl LitMemo {
             self.state[i] = 0;
         }
         self.touched.clear();
-        self.pairs = None;
+        self.built = false;
         if self.state.len() < lits {
             self.state.resize(lits, 0);
         }
@@ -189,8 +216,11 @@ impl LitMemo {
         match self.state[id] {
             0 => {
                 let lit = &lits[id];
-                let pairs = self.pairs.get_or_insert_with(|| PairSet::new(hay));
-                let found = pairs.may_hold(&lit.pairs) && lit.occurs_in(hay);
+                if !self.built {
+                    self.pairs.build(hay);
+                    self.built = true;
+                }
+                let found = self.pairs.may_hold(&lit.pairs) && lit.occurs_in(hay);
                 self.state[id] = if found { 2 } else { 1 };
                 self.touched.push(id);
                 found
@@ -435,11 +465,13 @@ impl Engine {
             return found;
         }
         if let Some(ac) = self.triggers(lang).automaton(source.len()) {
-            found.extend(ac.find_overlapping_iter(source).map(|m| TriggerMatch {
-                start: m.start(),
-                end: m.end(),
-                id: m.pattern().as_usize(),
-            }));
+            ac.for_each_overlapping(source.as_bytes(), |m| {
+                found.push(TriggerMatch {
+                    start: m.start(),
+                    end: m.end(),
+                    id: m.pattern().as_usize(),
+                })
+            });
         }
         found
     }
@@ -962,7 +994,17 @@ mod tests {
         assert!(lit("小刀").occurs_in(long.as_bytes()));
         assert!(!lit("大刀").occurs_in(long.as_bytes()));
         assert!(lit("").occurs_in(b""));
-        let set = PairSet::new(b"Hello World");
+        let mut set = PairSet::new(b"Hello World");
         assert!(set.may_hold(&pair_slots(b"world")));
+        // A new text's set holds none of the last one's pairs, also when stamps wrap.
+        set.build(b"xyz");
+        assert!(!set.may_hold(&pair_slots(b"wo")));
+        assert!(set.may_hold(&pair_slots(b"XY")));
+        set.now = u32::MAX;
+        set.build(b"qq");
+        assert!(!set.may_hold(&pair_slots(b"xy")));
+        assert!(set.may_hold(&pair_slots(b"qq")));
+        set.build(&[b'a'; PAIR_MAX_TEXT + 1]);
+        assert!(set.may_hold(&pair_slots(b"zz")));
     }
 }
