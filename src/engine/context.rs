@@ -275,6 +275,15 @@ pub struct Analysis<'a> {
     speakers: SpeakerMap<'a>,
     /// Children present in each scene (by position in `script.scenes`).
     pub present: Vec<Vec<usize>>,
+    /// Per scene, per element: the furthest any element up to it reaches (its span's end, at
+    /// least one byte), so the element holding a position is found by binary search.
+    reach: Vec<Vec<usize>>,
+}
+
+/// The elements of a scene starting before `pos`: elements are in source order, so they are
+/// a prefix, found by binary search instead of a walk over the scene per hit.
+fn before(scene: &Scene, pos: usize) -> &[Element] {
+    &scene.elements[..scene.elements.partition_point(|e| e.span.start < pos)]
 }
 
 impl<'a> Analysis<'a> {
@@ -297,6 +306,19 @@ impl<'a> Analysis<'a> {
             name_owner: owner,
             speakers: speaker_index(cast),
             present: Vec::new(),
+            reach: script
+                .scenes
+                .iter()
+                .map(|s| {
+                    let mut far = 0;
+                    let ends = s.elements.iter().map(|e| e.span.end.max(e.span.start + 1));
+                    ends.map(|end| {
+                        far = far.max(end);
+                        far
+                    })
+                    .collect()
+                })
+                .collect(),
         };
         let child_at = child_name_occurrences(script, cast);
         a.present = script
@@ -305,6 +327,16 @@ impl<'a> Analysis<'a> {
             .map(|s| a.scene_children(s, child_at.as_deref()))
             .collect();
         a
+    }
+
+    /// The first element of a scene whose span holds `pos` (an empty span holds its start).
+    /// Elements start in order, so the candidates start at or before `pos`; the first of them
+    /// reaching past it is where the running furthest reach first passes it.
+    fn element_at(&self, scene_pos: usize, pos: usize) -> Option<&'a Element> {
+        let scene = self.script.scenes.get(scene_pos)?;
+        let reach = self.reach.get(scene_pos)?;
+        let i = reach.partition_point(|&r| r <= pos);
+        scene.elements.get(i).filter(|e| e.span.start <= pos)
     }
 
     fn is_child(&self, idx: usize) -> bool {
@@ -399,13 +431,7 @@ impl<'a> Analysis<'a> {
     /// The last named character before `pos` in the scene (for pronouns and dropped subjects).
     fn antecedent(&self, scene: &Scene, pos: usize) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
-        for el in scene
-            .elements
-            .iter()
-            .filter(|e| e.span.start < pos)
-            .rev()
-            .take(LOOK_BACK_ELEMENTS)
-        {
+        for el in before(scene, pos).iter().rev().take(LOOK_BACK_ELEMENTS) {
             if el.kind == ElementKind::Dialogue {
                 continue;
             }
@@ -438,13 +464,7 @@ impl<'a> Analysis<'a> {
     /// Characters named or speaking before `pos` in the scene, most recent first (at most 6).
     fn recent_chars(&self, scene: &Scene, pos: usize) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        for el in scene
-            .elements
-            .iter()
-            .rev()
-            .filter(|e| e.span.start < pos)
-            .take(LOOK_BACK_ELEMENTS)
-        {
+        for el in before(scene, pos).iter().rev().take(LOOK_BACK_ELEMENTS) {
             let mut names: Vec<usize> = if let Some(r) = self.look_back(el, pos) {
                 self.name_mentions(r)
                     .into_iter()
@@ -679,15 +699,7 @@ impl<'a> Analysis<'a> {
         };
         // In dialogue 他/她 is never the speaker (who says 我).
         let speaker = self
-            .script
-            .scenes
-            .get(scene_pos)
-            .and_then(|sc| {
-                sc.elements.iter().find(|e| {
-                    e.span.start <= sentence.start
-                        && sentence.start < e.span.end.max(e.span.start + 1)
-                })
-            })
+            .element_at(scene_pos, sentence.start)
             .filter(|e| e.kind == ElementKind::Dialogue)
             .and_then(|e| self.speaker_idx(e));
         for m in ms.iter().filter(|m| m.what == Ref::Pronoun) {
@@ -1119,6 +1131,34 @@ fn is_passive(after: &str, lang: Lang) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The binary searches over a scene's elements agree with walks over all of them.
+    #[test]
+    fn elements_found_by_search_as_by_walk() {
+        let text = "1-1 日 内 客厅\n人物：小宝（6岁）\n\n小宝：妈妈。\n△她哭了。\n\n王强：别哭。\n                    2-1 夜 外 街道\n△空无一人。\n";
+        let script = crate::script::parse_text(text.to_string(), crate::script::Format::Zh);
+        let cast = crate::cast::build(&script, &Default::default());
+        let an = Analysis::new(&script, &cast, Lang::Zh);
+        for (sp, scene) in script.scenes.iter().enumerate() {
+            for pos in 0..=text.len() + 1 {
+                let walk = scene
+                    .elements
+                    .iter()
+                    .find(|e| e.span.start <= pos && pos < e.span.end.max(e.span.start + 1));
+                assert_eq!(
+                    an.element_at(sp, pos).map(|e| e.span.clone()),
+                    walk.map(|e| e.span.clone()),
+                    "scene {sp} at {pos}"
+                );
+                let walk: Vec<_> = scene
+                    .elements
+                    .iter()
+                    .filter(|e| e.span.start < pos)
+                    .collect();
+                assert_eq!(before(scene, pos).len(), walk.len());
+            }
+        }
+    }
 
     #[test]
     fn sentences_split_on_chinese_and_english_ends() {

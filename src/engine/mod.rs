@@ -7,7 +7,7 @@ pub mod suppress;
 
 use crate::automaton::{Overlapping, TRIE_DFA_AFTER};
 use crate::cast::Cast;
-use crate::rules::compile::{ascii_word_bounded, build_dfa_automaton};
+use crate::rules::compile::{Cues, ascii_word_bounded, build_dfa_automaton};
 use crate::rules::schema::Window;
 use crate::rules::{Lang, Prohibition, Rule, RuleSet, ScopeKind, Severity};
 use crate::script::{ElementKind, Script};
@@ -350,8 +350,11 @@ struct Scratch {
     run: Vec<usize>,
     /// Required literals found in the range.
     memo: LitMemo,
-    /// (rule, sentence) pairs that already gave a finding.
-    seen: Vec<(usize, usize)>,
+    /// (rule, sentence) pairs already reported in the current text: a set, as one long
+    /// element can hold thousands of findings.
+    seen: std::collections::HashSet<(usize, usize), foldhash::fast::RandomState>,
+    /// Cue-list answers for long windows (see [`WindowMemo`]).
+    windows: WindowMemo,
     /// The last range's start and its first trigger ending at or after it: ranges come
     /// mostly in source order, so the next one's first trigger is found by stepping on.
     cursor: (usize, usize),
@@ -507,6 +510,7 @@ impl Engine {
             run,
             seen,
             memo,
+            windows,
             ..
         } = scratch;
         hits.clear();
@@ -563,8 +567,14 @@ impl Engine {
             if seen.contains(&(ri, si)) {
                 continue;
             }
-            if let Some(f) = self.check(sc, rule, ri, sp, ep, &sents, si, sentence, hit) {
-                seen.push((ri, si));
+            let at = Place {
+                sp,
+                ep,
+                sents: &sents,
+                si,
+            };
+            if let Some(f) = self.check(sc, rule, ri, &at, sentence, hit, windows) {
+                seen.insert((ri, si));
                 out.push(f);
             }
         }
@@ -576,24 +586,29 @@ impl Engine {
         sc: &Scan,
         rule: &Rule,
         ri: usize,
-        sp: usize,
-        ep: Option<usize>,
-        sents: &[Range<usize>],
-        si: usize,
+        at: &Place<'_>,
         sentence: Range<usize>,
         hit: Range<usize>,
+        windows: &mut WindowMemo,
     ) -> Option<Finding> {
         let an = &sc.an;
+        let &Place { sp, ep, sents, si } = at;
+        let source = an.script.source.as_str();
         let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
-        if negated(sc, rule, &sentence, &unless_window, &hit) {
+        if negated(sc, rule, &sentence, &hit) {
+            return None;
+        }
+        if !rule.unless_sentence.is_empty()
+            && windows.any_in((ri, 0), &rule.unless_sentence, source, &unless_window)
+        {
             return None;
         }
         let window = window_range(an, rule.window, sp, ep, sents, si, &sentence);
-        let wtext = an.script.source.get(window).unwrap_or("");
-        if !rule.with.is_empty() && !rule.with.any_in(wtext) {
+        if !rule.with.is_empty() && !windows.any_in((ri, 1), &rule.with, source, &window) {
             return None;
         }
-        if !rule.with_also.is_empty() && !rule.with_also.any_in(wtext) {
+        if !rule.with_also.is_empty() && !windows.any_in((ri, 2), &rule.with_also, source, &window)
+        {
             return None;
         }
         let who = match ep {
@@ -666,14 +681,9 @@ fn scope_of(kind: ElementKind) -> Option<ScopeKind> {
     }
 }
 
-/// A negator just before the hit in the same clause, or disapproval anywhere in the sentence.
-fn negated(
-    sc: &Scan,
-    rule: &Rule,
-    sentence: &Range<usize>,
-    unless_window: &Range<usize>,
-    hit: &Range<usize>,
-) -> bool {
+/// Whether a negator stands before the hit in its clause (`unless`); the rule's
+/// `unless_sentence` words are checked by the caller.
+fn negated(sc: &Scan, rule: &Rule, sentence: &Range<usize>, hit: &Range<usize>) -> bool {
     let source = &sc.an.script.source;
     let before = source.get(sentence.start..hit.start).unwrap_or("");
     // Only the current clause, and only `unless_distance` characters back.
@@ -698,8 +708,39 @@ fn negated(
             return true;
         }
     }
-    let whole = source.get(unless_window.clone()).unwrap_or("");
-    !rule.unless_sentence.is_empty() && rule.unless_sentence.any_in(whole)
+    false
+}
+
+/// Where a hit is: its scene, its element, its text's sentences and the one it is in.
+struct Place<'a> {
+    sp: usize,
+    ep: Option<usize>,
+    sents: &'a [Range<usize>],
+    si: usize,
+}
+
+/// Whether a rule's cue list occurs in a window, remembered for long windows: every hit of a
+/// scene-window rule in a scene asks the same question, and searching the scene for each made
+/// one long scene quadratic. Keyed by (rule, which list) and the window; kept for one file.
+#[derive(Default)]
+struct WindowMemo(
+    std::collections::HashMap<((usize, u8), usize, usize), bool, foldhash::fast::RandomState>,
+);
+
+/// Windows shorter than this are searched again (cheaper than remembering them).
+const LONG_WINDOW: usize = 1024;
+
+impl WindowMemo {
+    fn any_in(&mut self, key: (usize, u8), cues: &Cues, source: &str, w: &Range<usize>) -> bool {
+        let text = source.get(w.clone()).unwrap_or("");
+        if text.len() < LONG_WINDOW {
+            return cues.any_in(text);
+        }
+        *self
+            .0
+            .entry((key, w.start, w.end))
+            .or_insert_with(|| cues.any_in(text))
+    }
 }
 
 fn window_range(

@@ -147,12 +147,13 @@ struct Padded<'a> {
 
 impl std::io::Write for Padded<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for piece in buf.split_inclusive(|&b| b == b'\n') {
-            self.out.extend_from_slice(piece);
-            if piece.ends_with(b"\n") {
-                self.out.extend_from_slice(self.pad);
-            }
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.out.extend_from_slice(&rest[..=i]);
+            self.out.extend_from_slice(self.pad);
+            rest = &rest[i + 1..];
         }
+        self.out.extend_from_slice(rest);
         Ok(buf.len())
     }
 
