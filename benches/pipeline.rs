@@ -160,5 +160,68 @@ fn whole_file(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, cast_model, rules, lint, whole_file);
+/// Scripts shaped to find quadratic paths, each at two sizes four times apart: a linear path
+/// shows the same MB/s at both. Thousands of distinct speakers (the cast model compared each
+/// new name with every known one), one scene of a child's dialogue hit line after line (the
+/// engine walked the scene per hit), and a whole script on one line (each cue walked the
+/// element's names).
+fn adversarial(c: &mut Criterion) {
+    let setup = match check::setup(
+        &CheckOptions::default(),
+        &Config::default(),
+        &Loaded::default(),
+    ) {
+        Ok(s) => s,
+        Err(e) => panic!("default setup fails: {e:?}"),
+    };
+    let speakers = |n: usize| {
+        let mut s = String::from("人物：小宝（6岁）\n");
+        for i in 0..n {
+            let name = format!(
+                "小{}{}",
+                char::from_u32(0x4E00 + i as u32 % 9000).unwrap_or('甲'),
+                i
+            );
+            s.push_str(&format!("{name}：小宝，你好。{name}看着他。\n"));
+        }
+        s
+    };
+    let scene = |n: usize| {
+        let mut s = String::from("1-1 日 内 客厅\n人物：小宝（6岁）、王强（35岁）\n");
+        for _ in 0..n {
+            s.push_str("小宝：你给我跪下！\n王强：不。\n");
+        }
+        s
+    };
+    let line = |n: usize| "小宝（6岁）被打了一巴掌，哭着说妈妈我错了。".repeat(n);
+    type Make<'a> = &'a dyn Fn(usize) -> String;
+    let cases: [(&str, Make, usize); 3] = [
+        ("speakers", &speakers, 2_000),
+        ("one-scene", &scene, 6_000),
+        ("one-line", &line, 4_000),
+    ];
+    let mut g = quick(c, "adversarial");
+    for (name, make, n) in cases {
+        for k in [1, 4] {
+            let text = make(n * k);
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_with_input(BenchmarkId::new(name, k), &text, |b, t| {
+                b.iter(|| {
+                    check::lint_bytes("ep.txt", "ep.txt", black_box(t.as_bytes()), &setup, None)
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    parse,
+    cast_model,
+    rules,
+    lint,
+    whole_file,
+    adversarial
+);
 criterion_main!(benches);
