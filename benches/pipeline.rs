@@ -141,15 +141,20 @@ fn lint(c: &mut Criterion) {
     g.finish();
 }
 
-fn whole_file(c: &mut Criterion) {
-    let setup = match check::setup(
+/// What `check` sets up with no options, configuration or extra packs.
+fn default_setup() -> check::Setup {
+    match check::setup(
         &CheckOptions::default(),
         &Config::default(),
         &Loaded::default(),
     ) {
         Ok(s) => s,
         Err(e) => panic!("default setup fails: {e:?}"),
-    };
+    }
+}
+
+fn whole_file(c: &mut Criterion) {
+    let setup = default_setup();
     let mut g = quick(c, "lint_bytes");
     for (fmt, name, text) in inputs() {
         g.throughput(Throughput::Bytes(text.len() as u64));
@@ -166,14 +171,7 @@ fn whole_file(c: &mut Criterion) {
 /// engine walked the scene per hit), and a whole script on one line (each cue walked the
 /// element's names).
 fn adversarial(c: &mut Criterion) {
-    let setup = match check::setup(
-        &CheckOptions::default(),
-        &Config::default(),
-        &Loaded::default(),
-    ) {
-        Ok(s) => s,
-        Err(e) => panic!("default setup fails: {e:?}"),
-    };
+    let setup = default_setup();
     let speakers = |n: usize| {
         let mut s = String::from("人物：小宝（6岁）\n");
         for i in 0..n {
