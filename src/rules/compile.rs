@@ -7,7 +7,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use regex::{Regex, RegexBuilder};
 use regex_automata::meta;
-use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
+use regex_syntax::hir::{
+    Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition,
+};
 
 use std::sync::{Arc, OnceLock};
 
@@ -412,16 +414,19 @@ fn cut_classes(hir: &Hir, keep: &ClassUnicode) -> Hir {
         HirKind::Alternation(v) => {
             Hir::alternation(v.iter().map(|h| cut_classes(h, keep)).collect())
         }
-        HirKind::Repetition(r) => {
-            let mut r = r.clone();
-            r.sub = Box::new(cut_classes(&r.sub, keep));
-            Hir::repetition(r)
-        }
-        HirKind::Capture(c) => {
-            let mut c = c.clone();
-            c.sub = Box::new(cut_classes(&c.sub, keep));
-            Hir::capture(c)
-        }
+        // Rebuilt field by field: cloning the node first would copy its whole subtree only
+        // to replace it.
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            min: r.min,
+            max: r.max,
+            greedy: r.greedy,
+            sub: Box::new(cut_classes(&r.sub, keep)),
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            index: c.index,
+            name: c.name.clone(),
+            sub: Box::new(cut_classes(&c.sub, keep)),
+        }),
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
     }
 }
