@@ -343,3 +343,35 @@ fn reports_stream_in_path_order_across_chunks() {
     assert_eq!(r["summary"]["by_prohibition"]["extremity"], 1);
     assert_eq!(rules_of(&r, "s290.txt"), vec!["zh.extremity.slap"]);
 }
+
+/// A whole script on one line, longer than miette can pad (65,535 columns): the human report
+/// shows a window of the line around each finding, at the right line and column, and does not
+/// panic; the same findings as the JSON report.
+#[test]
+fn one_line_script_renders_windows_of_its_line() {
+    let sentence = "小宝（6岁）被打了一巴掌，哭着说妈妈我错了。";
+    let text = sentence.repeat(4_000);
+    let d = dir_with(&[("long.txt", &text)]);
+    let (code, out, err) = run(d.path(), &["check", "long.txt"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let (_, json_out, _) = run(d.path(), &["check", "long.txt", "--format", "json"]);
+    let v = json(&json_out);
+    let diags = v["files"][0]["diagnostics"].as_array().unwrap();
+    assert!(diags.len() > 1000);
+    // Every finding's header, in order, and the last one far past 65,535 columns.
+    let headers: Vec<String> = diags
+        .iter()
+        .map(|d| format!("[long.txt:{}:{}]", d["line"], d["column"]))
+        .collect();
+    let mut from = 0;
+    for h in &headers {
+        let at = out[from..]
+            .find(h.as_str())
+            .unwrap_or_else(|| panic!("{h} missing"));
+        from += at + h.len();
+    }
+    assert!(diags.last().unwrap()["column"].as_u64().unwrap() > 65_535);
+    // No shown line is the whole script.
+    assert!(out.lines().all(|l| l.len() < 2_000));
+}

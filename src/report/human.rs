@@ -4,7 +4,7 @@
 use super::Tally;
 use crate::check::{Diagnostic, FileReport};
 use crate::rules::Severity;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode as _};
 use std::fmt;
 
 /// One diagnostic as a miette diagnostic.
@@ -16,13 +16,124 @@ struct Rendered<'a> {
 
 /// A named source whose reported columns count characters, as the JSON report does (miette
 /// counts bytes, which puts `line:column` of Chinese text far to the right).
+///
+/// miette's own `read_span` walks the text from its start to count lines, for every
+/// diagnostic: a file with thousands of findings was quadratic (a 1 MB script took minutes).
+/// This one starts at the first line miette would show, whose number it knows from the
+/// diagnostic, and gives the same contents. A line too long to show whole (no script has one:
+/// a whole script on one line does) is shown as a window around the finding; whole, it made
+/// every diagnostic print the entire line, and past 65,535 columns miette's padding panicked.
 struct CharColumns {
     name: String,
     text: std::sync::Arc<String>,
+    /// The diagnostic's span start, with its 0-based line and character column.
+    at: usize,
+    line: usize,
+    column: usize,
 }
+
+/// How far around a finding the shown text reaches before lines count as too long (bytes).
+const SHOWN: usize = 4096;
+
+/// How much of a too-long line is shown either side of the finding (bytes).
+const WINDOW: usize = 240;
 
 impl miette::SourceCode for CharColumns {
     fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.text.as_str();
+        if span.offset() != self.at || self.at > text.len() {
+            return self.read_whole(span, before, after);
+        }
+        let b = text.as_bytes();
+        // The start of the line `before` lines above the finding's, and how many lines back
+        // that is; None when the search runs past `SHOWN` bytes.
+        let mut from = self.at;
+        let mut back = 0;
+        let mut up = None;
+        loop {
+            let floor = self.at.saturating_sub(SHOWN);
+            match memchr::memrchr2(b'\n', b'\r', &b[floor..from]) {
+                None if floor == 0 => {
+                    up = Some(0);
+                    break;
+                }
+                None => break,
+                Some(i) => {
+                    let nl = floor + i;
+                    if back == before {
+                        up = Some(nl + 1);
+                        break;
+                    }
+                    back += 1;
+                    // `\r\n` is one line end.
+                    from = if nl > 0 && b[nl] == b'\n' && b[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
+                }
+            }
+        }
+        let end = (self.at + span.len() + SHOWN).min(text.len());
+        if let Some(p) = up
+            && let Some(base) = self.line.checked_sub(back)
+        {
+            let sub = &b[p..end];
+            let local = miette::SourceSpan::new((self.at - p).into(), span.len());
+            let c = sub.read_span(&local, before, after)?;
+            let stop = p + c.span().offset() + c.span().len();
+            // Exact unless the shown lines ran into the cut at `end`.
+            if stop < end || end == text.len() {
+                let start = p + c.span().offset();
+                let column = if start == self.at {
+                    self.column
+                } else {
+                    text[p..start].chars().count()
+                };
+                let first = base + c.line();
+                return Ok(Box::new(miette::MietteSpanContents::new_named(
+                    self.name.clone(),
+                    c.data(),
+                    (start, c.span().len()).into(),
+                    first,
+                    column,
+                    base + c.line_count(),
+                )));
+            }
+        }
+        // A line too long to show: a window around the finding, within its line.
+        let lo = self.at.saturating_sub(WINDOW);
+        let start = if before == 0 {
+            self.at
+        } else {
+            let line = memchr::memrchr2(b'\n', b'\r', &b[lo..self.at]).map_or(lo, |k| lo + k + 1);
+            text.ceil_char_boundary(line)
+        };
+        let stop_at = (self.at + span.len()).min(text.len());
+        let hi = (stop_at + WINDOW).min(text.len());
+        let line_end = memchr::memchr2(b'\n', b'\r', &b[stop_at..hi]).map_or(hi, |k| stop_at + k);
+        let stop = text.floor_char_boundary(line_end).max(stop_at);
+        let column = self.column - text[start..self.at].chars().count();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            &b[start..stop],
+            (start, stop - start).into(),
+            self.line,
+            column,
+            self.line + 1,
+        )))
+    }
+}
+
+impl CharColumns {
+    /// miette's reading of the whole text, with character columns (for spans other than the
+    /// diagnostic's own, which the renderer does not ask for).
+    fn read_whole<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
@@ -137,6 +248,9 @@ pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
             src: CharColumns {
                 name: f.path.clone(),
                 text: src.clone(),
+                at: d.span.start,
+                line: d.line.saturating_sub(1),
+                column: d.column.saturating_sub(1),
             },
             title,
         };
