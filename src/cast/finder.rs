@@ -9,8 +9,6 @@
 //! hash of the first six bytes of each long word (two CJK characters) and of the first three
 //! of each short one; there the longest word is looked for.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
-
 /// Where words may start, in two sets of 64 Kbit: a hash of the first three bytes as written
 /// (every case of ASCII letters; for a CJK word, its first character), tested at every
 /// character, then a hash of the (lowercased) first six bytes of a long word (two CJK
@@ -211,12 +209,12 @@ pub struct NameFinder {
     long: Vec<(u16, Box<[u8]>, usize)>,
     short: Vec<(Box<[u8]>, usize)>,
     /// When many names share a first character (or are two bytes long), trying each in turn
-    /// would make a script with thousands of names quadratic: an anchored automaton over the
-    /// names then says which is longest, with the pattern index of each of its patterns.
-    many: Option<(AhoCorasick, Vec<usize>)>,
+    /// would make a script with thousands of names quadratic: a trie of the names then says
+    /// which is longest.
+    many: Option<Prefixes>,
 }
 
-/// Past this many names to try at one position, [`NameFinder`] asks an automaton instead.
+/// Past this many names to try at one position, [`NameFinder`] asks a trie instead.
 const MANY_NAMES: usize = 32;
 
 impl NameFinder {
@@ -243,7 +241,12 @@ impl NameFinder {
         f.long
             .sort_by(|a, b| a.0.cmp(&b.0).then(b.1.len().cmp(&a.1.len())));
         if f.short.len() > MANY_NAMES || longest_run(&f.long) > MANY_NAMES {
-            f.many = anchored(&f.long, &f.short);
+            // Names that never match are left empty, which the trie skips.
+            let words = patterns.iter().map(|p| p.as_ref().as_bytes());
+            let words: Vec<&[u8]> = words
+                .map(|w| if w.len() < 2 { &[][..] } else { w })
+                .collect();
+            f.many = Some(Prefixes::new(&words, false));
         }
         f
     }
@@ -269,11 +272,8 @@ impl NameFinder {
 
     /// The longest name `rest` starts with.
     fn longest_at(&self, rest: &[u8]) -> Option<(usize, usize)> {
-        if let Some((ac, ids)) = &self.many {
-            let m = ac
-                .try_find(Input::new(rest).anchored(Anchored::Yes))
-                .ok()??;
-            return Some((m.end(), ids[m.pattern().as_usize()]));
+        if let Some(trie) = &self.many {
+            return trie.longest_at(rest, 0);
         }
         let long = match rest {
             [b0, b1, b2, ..] => {
@@ -304,26 +304,6 @@ fn longest_run(long: &[(u16, Box<[u8]>, usize)]) -> usize {
         .unwrap_or(0)
 }
 
-/// An anchored leftmost-longest automaton over the names, with each pattern's index (None if
-/// it cannot be built: the names are then tried one by one, as with few names).
-fn anchored(
-    long: &[(u16, Box<[u8]>, usize)],
-    short: &[(Box<[u8]>, usize)],
-) -> Option<(AhoCorasick, Vec<usize>)> {
-    let names = long
-        .iter()
-        .map(|n| (&n.1, n.2))
-        .chain(short.iter().map(|n| (&n.0, n.1)));
-    let (words, ids): (Vec<&Box<[u8]>>, Vec<usize>) = names.unzip();
-    let ac = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Anchored)
-        .prefilter(false)
-        .build(words.iter().map(|w| &w[..]))
-        .ok()?;
-    Some((ac, ids))
-}
-
 /// Finds a fixed word list, ASCII letters in either case: a trie of the (lowercased) words
 /// says which is longest where [`Starts`] stops.
 pub struct WordFinder {
@@ -340,7 +320,7 @@ impl WordFinder {
         }
         WordFinder {
             starts,
-            trie: Prefixes::new(words),
+            trie: Prefixes::new(words, true),
         }
     }
 
@@ -366,10 +346,12 @@ impl WordFinder {
     }
 }
 
-/// A trie of words with ASCII letters lowercased, walked from one position only. An anchored
-/// Aho-Corasick automaton answered the same, but its build (failure links included, which an
-/// anchored walk never takes) was a seventh of a cold run.
+/// A trie of words (ASCII letters lowercased when folding), walked from one position only.
+/// An anchored Aho-Corasick automaton answered the same, but its build (failure links
+/// included, which an anchored walk never takes) was a seventh of a cold run.
 struct Prefixes {
+    /// Whether ASCII letters match in either case.
+    fold: bool,
     /// The root's child per byte (0: none; the root is node 0, so no child is).
     root: [u32; 256],
     /// Per node: its children are `labels[first[n]..first[n + 1]]` (sorted), to `child[..]`.
@@ -381,14 +363,16 @@ struct Prefixes {
 }
 
 impl Prefixes {
-    fn new<S: AsRef<[u8]>>(words: &[S]) -> Self {
+    /// `words[i]` is reported as word `i`; empty words never match.
+    fn new<S: AsRef<[u8]>>(words: &[S], fold: bool) -> Self {
+        let low = |c: u8| if fold { c.to_ascii_lowercase() } else { c };
         // Build with a child list per node, then lay the lists out sorted in one array.
         let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
         let mut word: Vec<Option<u32>> = vec![None];
         for (id, w) in words.iter().enumerate() {
             let mut n = 0usize;
             for &c in w.as_ref() {
-                let c = c.to_ascii_lowercase();
+                let c = low(c);
                 n = match kids[n].iter().find(|k| k.0 == c) {
                     Some(&(_, k)) => k as usize,
                     None => {
@@ -417,6 +401,7 @@ impl Prefixes {
         }
         first.push(labels.len() as u32);
         Prefixes {
+            fold,
             root,
             first,
             labels,
@@ -427,8 +412,9 @@ impl Prefixes {
 
     /// The longest word `b` has at `i`: (end, word).
     fn longest_at(&self, b: &[u8], i: usize) -> Option<(usize, usize)> {
+        let low = |c: u8| if self.fold { c.to_ascii_lowercase() } else { c };
         let mut best = None;
-        let mut n = *self.root.get(usize::from(b.get(i)?.to_ascii_lowercase()))? as usize;
+        let mut n = *self.root.get(usize::from(low(*b.get(i)?)))? as usize;
         let mut j = i + 1;
         while n != 0 {
             if let Some(w) = self.word[n] {
@@ -437,7 +423,7 @@ impl Prefixes {
             let Some(&c) = b.get(j) else { break };
             let (from, to) = (self.first[n] as usize, self.first[n + 1] as usize);
             let labels = &self.labels[from..to];
-            n = match labels.binary_search(&c.to_ascii_lowercase()) {
+            n = match labels.binary_search(&low(c)) {
                 Ok(k) => self.child[from + k] as usize,
                 Err(_) => 0,
             };
@@ -515,6 +501,15 @@ mod tests {
 
     type Matches = Vec<(usize, usize, usize)>;
 
+    /// Each word once, first occurrence kept (finders take distinct words).
+    fn distinct(words: Vec<String>) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        words
+            .into_iter()
+            .filter(|w| seen.insert(w.clone()))
+            .collect()
+    }
+
     /// Both lists in one walk, as each alone.
     fn both(names: &[String], words: &[String], text: &str) -> (Matches, Matches) {
         let (mut a, mut b) = (Vec::new(), Vec::new());
@@ -552,8 +547,7 @@ mod tests {
             pats in prop::collection::vec("[小孩子aAbB -]{1,6}", 1..10),
             text in "[小孩子aAbB ,-]{0,40}",
         ) {
-            let mut seen = std::collections::HashSet::new();
-            let pats: Vec<String> = pats.into_iter().filter(|p| seen.insert(p.clone())).collect();
+            let pats = distinct(pats);
             prop_assert_eq!(words_ours(&pats, &text), words_theirs(&pats, &text));
         }
 
@@ -563,10 +557,7 @@ mod tests {
             words in prop::collection::vec("[小孩子aAbB -]{1,6}", 1..8),
             text in "[小孩子宝aAbB ,-]{0,40}",
         ) {
-            let mut seen = std::collections::HashSet::new();
-            let names: Vec<String> = names.into_iter().filter(|p| seen.insert(p.clone())).collect();
-            let mut seen = std::collections::HashSet::new();
-            let words: Vec<String> = words.into_iter().filter(|p| seen.insert(p.clone())).collect();
+            let (names, words) = (distinct(names), distinct(words));
             let (a, b) = both(&names, &words, &text);
             prop_assert_eq!(a, theirs(&names, &text));
             prop_assert_eq!(b, words_theirs(&words, &text));
@@ -577,25 +568,23 @@ mod tests {
             pats in prop::collection::vec("[小宝林aAbB ]{2,5}", 0..8),
             text in "[小宝林贝aAbB ,]{0,40}",
         ) {
-            let mut seen = std::collections::HashSet::new();
-            let pats: Vec<String> = pats.into_iter().filter(|p| seen.insert(p.clone())).collect();
+            let pats = distinct(pats);
             prop_assert_eq!(ours(&pats, &text), theirs(&pats, &text));
         }
 
-        /// Past [`MANY_NAMES`] sharing a first character, the automaton answers, the same way.
+        /// Past [`MANY_NAMES`] sharing a first character, the trie answers, the same way.
         #[test]
         fn many_names_same_matches(
             pats in prop::collection::vec("小[小宝林aAbB ]{1,4}|[ab][小宝ab]", 40..90),
             text in "[小宝林贝aAbB ,]{0,60}",
         ) {
-            let mut seen = std::collections::HashSet::new();
-            let pats: Vec<String> = pats.into_iter().filter(|p| seen.insert(p.clone())).collect();
+            let pats = distinct(pats);
             prop_assert_eq!(ours(&pats, &text), theirs(&pats, &text));
         }
     }
 
     #[test]
-    fn many_names_use_the_automaton() {
+    fn many_names_use_the_trie() {
         let pats: Vec<String> = (0..100).map(|i| format!("小{i}")).collect();
         let f = NameFinder::new(&pats);
         assert!(f.many.is_some());

@@ -1380,6 +1380,16 @@ mod tests {
         assert!(!narrow(folded), "searched with the full regex");
     }
 
+    /// A text of pool pieces picked by (index, separator after it).
+    fn joined(pool: &[String], picks: &[(usize, usize)], seps: [&str; 4]) -> String {
+        let mut text = String::new();
+        for &(i, sep) in picks {
+            text.push_str(&pool[i % pool.len()]);
+            text.push_str(seps[sep]);
+        }
+        text
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         #[test]
@@ -1387,12 +1397,7 @@ mod tests {
             picks in proptest::collection::vec((0usize..100_000, 0usize..4), 1..8)
         ) {
             static POOL: OnceLock<Vec<String>> = OnceLock::new();
-            let pool = POOL.get_or_init(text_pool);
-            let mut text = String::new();
-            for (i, sep) in picks {
-                text.push_str(&pool[i % pool.len()]);
-                text.push_str([" ", "", "\u{2019}", ", "][sep]);
-            }
+            let text = joined(POOL.get_or_init(text_pool), &picks, [" ", "", "\u{2019}", ", "]);
             proptest::prop_assert!(same_matches(&text).is_ok(), "{:?}", same_matches(&text));
         }
     }
@@ -1522,12 +1527,7 @@ mod tests {
             picks in proptest::collection::vec((0usize..100_000, 0usize..4), 1..10)
         ) {
             static POOL: OnceLock<Vec<String>> = OnceLock::new();
-            let pool = POOL.get_or_init(bmp_pool);
-            let mut text = String::new();
-            for (i, sep) in picks {
-                text.push_str(&pool[i % pool.len()]);
-                text.push_str([" ", "", "，", "\u{2019}"][sep]);
-            }
+            let text = joined(POOL.get_or_init(bmp_pool), &picks, [" ", "", "，", "\u{2019}"]);
             proptest::prop_assert!(same_bmp_matches(&text).is_ok(), "{:?}", same_bmp_matches(&text));
         }
     }
