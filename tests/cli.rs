@@ -375,3 +375,118 @@ fn one_line_script_renders_windows_of_its_line() {
     // No shown line is the whole script.
     assert!(out.lines().all(|l| l.len() < 2_000));
 }
+
+/// The SARIF rule a result points at through `ruleIndex`.
+fn sarif_rule_of<'a>(run: &'a Value, result: &Value) -> &'a Value {
+    let i = result["ruleIndex"].as_u64().unwrap() as usize;
+    &run["tool"]["driver"]["rules"][i]
+}
+
+#[test]
+fn sarif_report_indexes_every_rule_and_names_unreadable_files() {
+    // Written as files finish: the results come before the rule list, which also gains the
+    // rules of a `--rules` pack as they are first met.
+    let d = mixed_folder();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let packs = root.join("fixtures/packs/snapshot");
+    let (code, out, _) = run(d.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code, 2);
+    let plain = json(&out);
+    let (code, out, err) = run(
+        d.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--rules",
+            &packs.to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    let sarif = json(&out);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let results = run0["results"].as_array().unwrap();
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() > 100, "every default rule is described");
+    // The default packs' findings, plus the demo pack's slap on c.md.
+    let plain_count = plain["summary"]["diagnostics"].as_u64().unwrap() as usize;
+    assert!(plain_count > 0);
+    let demo: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "demo.zh.slap")
+        .collect();
+    assert_eq!(results.len(), plain_count + demo.len());
+    assert!(!demo.is_empty(), "{out}");
+    for r in results {
+        assert_eq!(sarif_rule_of(run0, r)["id"], r["ruleId"], "{r:#}");
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(d.path().join(uri).is_file(), "{uri}");
+    }
+    let ids: std::collections::HashSet<&str> =
+        rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), rules.len(), "each rule is listed once");
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("d.txt: ")
+    );
+    // No files at all: still a complete SARIF document.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(empty.path(), &["check", ".", "--format", "sarif"]);
+    assert_eq!(code, 0);
+    let sarif = json(&out);
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    assert!(
+        sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 100
+    );
+}
+
+#[test]
+fn html_report_lists_each_file_and_totals_matching_json() {
+    let d = mixed_folder();
+    let (_, out, _) = run(d.path(), &["check", ".", "--format", "json"]);
+    let plain = json(&out);
+    let (code, page, err) = run(d.path(), &["check", ".", "--format", "html"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    assert!(page.ends_with("</body></html>\n"), "{page}");
+    let files = plain["files"].as_array().unwrap();
+    assert_eq!(page.matches("<section><h2>").count(), files.len());
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        assert!(page.contains(&format!("<h2>{path}</h2>")), "{path}");
+    }
+    let s = &plain["summary"];
+    for (id, n) in s["by_prohibition"].as_object().unwrap() {
+        let row = format!("<tr><td>{id} ");
+        let at = page.find(&row).unwrap_or_else(|| panic!("{id} row"));
+        let cells = &page[at..page[at..].find("</tr>").unwrap() + at];
+        assert!(cells.ends_with(&format!("<td>{n}</td>")), "{cells}");
+    }
+    let totals = format!(
+        "<p>{} files, {} with findings, {} findings, {} unreadable</p>",
+        s["files"],
+        plain["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["diagnostics"].as_array().unwrap().is_empty())
+            .count(),
+        s["diagnostics"],
+        s["errors"]
+    );
+    assert!(page.contains(&totals), "{totals}\n{page}");
+}

@@ -140,9 +140,9 @@ pub fn entry(f: &FileReport, first: bool) -> String {
 
 /// Pads every line after the first as it is written. Pretty JSON has raw newlines only
 /// between tokens (strings escape theirs), so this indents the whole entry in one pass.
-struct Padded<'a> {
-    out: &'a mut Vec<u8>,
-    pad: &'static [u8],
+pub(crate) struct Padded<'a> {
+    pub(crate) out: &'a mut Vec<u8>,
+    pub(crate) pad: &'static [u8],
 }
 
 impl std::io::Write for Padded<'_> {

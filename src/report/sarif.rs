@@ -1,9 +1,16 @@
-//! SARIF 2.1.0 for code-scanning dashboards.
+//! SARIF 2.1.0 for code-scanning dashboards, written as results arrive.
+//!
+//! The run object lists `results` first and `tool` last. JSON objects are unordered, so this is
+//! the same SARIF, and it lets each file's results go out as soon as the file is done: the rule
+//! list (which also names rules first met in a file, from `--rules` or config packs) is only
+//! complete at the end. Memory then holds the rules and one notification per unreadable file,
+//! never the results.
 
 use crate::check::FileReport;
 use crate::engine::Engine;
 use crate::rules::Severity;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -19,13 +26,33 @@ fn uri(path: &str) -> String {
         .replace(' ', "%20")
 }
 
-pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
-    let mut rules: Vec<Value> = Vec::new();
-    let mut ids: Vec<String> = Vec::new();
-    if let Some(e) = engine {
-        for r in &e.rules {
-            ids.push(r.id.clone());
-            rules.push(json!({
+/// What comes before the first result.
+pub const HEAD: &str = "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"results\": [";
+
+/// Indentation of a result inside `runs[0].results`.
+const RESULT_PAD: &[u8] = b"        ";
+
+/// The state of one streamed SARIF report: rules in index order and the notifications.
+pub struct Sarif {
+    rules: Vec<Value>,
+    index: HashMap<String, usize>,
+    notifications: Vec<Value>,
+    results: usize,
+}
+
+impl Sarif {
+    /// Starts with every rule of `engine` (SARIF describes the rules that could fire, not only
+    /// those that did), in the engine's order.
+    pub fn new(engine: Option<&Engine>) -> Sarif {
+        let mut s = Sarif {
+            rules: Vec::new(),
+            index: HashMap::new(),
+            notifications: Vec::new(),
+            results: 0,
+        };
+        for r in engine.map(|e| e.rules.as_slice()).unwrap_or_default() {
+            s.index.insert(r.id.clone(), s.rules.len());
+            s.rules.push(json!({
                 "id": r.id,
                 "shortDescription": {"text": r.message},
                 "fullDescription": {"text": r.description.clone().unwrap_or_else(|| r.message.clone())},
@@ -34,24 +61,32 @@ pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
                 "properties": {"prohibition": r.prohibition.map(|p| p.id()), "pack": r.pack},
             }));
         }
+        s
     }
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for f in files {
+
+    /// One file's results, each with the separator before it; an unreadable file is kept as
+    /// a notification for the end.
+    pub fn file(&mut self, f: &FileReport) -> String {
         if let Some(err) = &f.error {
-            notifications.push(json!({
+            self.notifications.push(json!({
                 "level": "error",
                 "message": {"text": format!("{}: {err}", f.path)},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&f.path)}}}],
             }));
         }
+        let mut out = Vec::new();
         for d in &f.diagnostics {
-            if !ids.contains(&d.rule) {
-                ids.push(d.rule.clone());
-                rules.push(json!({"id": d.rule, "shortDescription": {"text": d.message}}));
-            }
-            let idx = ids.iter().position(|i| i == &d.rule).unwrap_or(0);
-            results.push(json!({
+            let idx = match self.index.get(&d.rule) {
+                Some(&i) => i,
+                None => {
+                    let i = self.rules.len();
+                    self.index.insert(d.rule.clone(), i);
+                    self.rules
+                        .push(json!({"id": d.rule, "shortDescription": {"text": d.message}}));
+                    i
+                }
+            };
+            let result = json!({
                 "ruleId": d.rule,
                 "ruleIndex": idx,
                 "level": level(d.severity),
@@ -63,24 +98,59 @@ pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
                                "snippet": {"text": d.excerpt}},
                 }}],
                 "properties": {"prohibition": d.prohibition.map(|p| p.id()), "scene": d.scene, "character": d.character},
-            }));
+            });
+            out.extend_from_slice(if self.results == 0 { b"\n" } else { b",\n" });
+            out.extend_from_slice(RESULT_PAD);
+            let w = super::json::Padded {
+                out: &mut out,
+                pad: RESULT_PAD,
+            };
+            // Writing into memory cannot fail.
+            let _ = serde_json::to_writer_pretty(w, &result);
+            self.results += 1;
         }
+        String::from_utf8(out).unwrap_or_default()
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
+
+    /// Closes the results, then the invocation and the tool with its complete rule list.
+    pub fn finish(&self) -> String {
+        let mut s = String::from(if self.results == 0 {
+            "],\n"
+        } else {
+            "\n      ],\n"
+        });
+        let rest = json!({
+            "invocations": [{"executionSuccessful": true, "toolExecutionNotifications": self.notifications}],
             "tool": {"driver": {
                 "name": "dramalint",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/dramalint/dramalint",
-                "rules": rules,
+                "rules": self.rules,
             }},
-            "invocations": [{"executionSuccessful": true, "toolExecutionNotifications": notifications}],
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
+        });
+        // The two members, indented to sit inside the run object after `results`.
+        let text = serde_json::to_string_pretty(&rest).unwrap_or_default();
+        let inner = text
+            .strip_prefix("{\n")
+            .and_then(|t| t.strip_suffix("\n}"))
+            .unwrap_or("");
+        for line in inner.lines() {
+            s.push_str("    ");
+            s.push_str(line);
+            s.push('\n');
+        }
+        s.push_str("    }\n  ]\n}\n");
+        s
+    }
+}
+
+/// The whole report at once: the streamed pieces joined.
+pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
+    let mut sarif = Sarif::new(engine);
+    let mut s = String::from(HEAD);
+    for f in files {
+        s.push_str(&sarif.file(f));
+    }
+    s.push_str(&sarif.finish());
     s
 }

@@ -1,7 +1,6 @@
 //! Reports written file by file as results arrive, so memory does not grow with the number of
-//! files: each call returns the text to write next, and only the running [`Tally`] is kept.
-//! SARIF and HTML list rules or totals before the files, so those two keep the reports and
-//! render once at the end; use them for review-sized batches.
+//! files: each call returns the text to write next, and only the running [`Tally`] is kept
+//! (SARIF also keeps its rule list and one notification per unreadable file).
 
 use super::{Tally, github, html, human, json, sarif};
 use crate::check::FileReport;
@@ -19,18 +18,17 @@ pub enum Kind {
 }
 
 /// Turns reports, given in output order, into the pieces of one report.
-pub struct Streamer<'e> {
+pub struct Streamer {
     kind: Kind,
     tally: Tally,
-    /// SARIF and HTML only: the reports, rendered at the end.
-    kept: Vec<FileReport>,
     handler: Option<miette::GraphicalReportHandler>,
-    /// SARIF only: the rule set whose rules the report describes.
-    engine: Option<&'e Engine>,
+    /// SARIF only: the rules met so far and the notifications.
+    sarif: Option<sarif::Sarif>,
 }
 
-impl<'e> Streamer<'e> {
-    pub fn new(kind: Kind, engine: Option<&'e Engine>) -> Self {
+impl Streamer {
+    /// `engine` is the rule set a SARIF report describes up front; other formats ignore it.
+    pub fn new(kind: Kind, engine: Option<&Engine>) -> Self {
         let handler = match kind {
             Kind::Human { color, width } => Some(human::handler(color, width)),
             _ => None,
@@ -38,9 +36,8 @@ impl<'e> Streamer<'e> {
         Streamer {
             kind,
             tally: Tally::default(),
-            kept: Vec::new(),
             handler,
-            engine,
+            sarif: (kind == Kind::Sarif).then(|| sarif::Sarif::new(engine)),
         }
     }
 
@@ -48,6 +45,8 @@ impl<'e> Streamer<'e> {
     pub fn start(&self) -> String {
         match self.kind {
             Kind::Json => json::HEAD.to_string(),
+            Kind::Sarif => sarif::HEAD.to_string(),
+            Kind::Html => html::HEAD.to_string(),
             _ => String::new(),
         }
     }
@@ -56,15 +55,14 @@ impl<'e> Streamer<'e> {
     pub fn file(&mut self, f: FileReport) -> String {
         let first = self.tally.files == 0;
         self.tally.add(&f);
-        match (self.kind, &self.handler) {
-            (Kind::Human { .. }, Some(h)) => human::render_file(&f, h),
-            (Kind::Json, _) => json::entry(&f, first),
-            (Kind::Jsonl, _) => json::file_line(&f),
-            (Kind::Github, _) => github::report(std::slice::from_ref(&f)),
-            _ => {
-                self.kept.push(f);
-                String::new()
-            }
+        match (self.kind, &self.handler, &mut self.sarif) {
+            (Kind::Human { .. }, Some(h), _) => human::render_file(&f, h),
+            (Kind::Json, _, _) => json::entry(&f, first),
+            (Kind::Jsonl, _, _) => json::file_line(&f),
+            (Kind::Github, _, _) => github::report(std::slice::from_ref(&f)),
+            (Kind::Sarif, _, Some(s)) => s.file(&f),
+            (Kind::Html, _, _) => html::file(&f),
+            _ => String::new(),
         }
     }
 
@@ -75,8 +73,8 @@ impl<'e> Streamer<'e> {
             Kind::Json => json::tail(&self.tally),
             Kind::Jsonl => json::summary_line(&self.tally),
             Kind::Github => String::new(),
-            Kind::Sarif => sarif::report(&self.kept, self.engine),
-            Kind::Html => html::report(&self.kept),
+            Kind::Sarif => self.sarif.as_ref().map(|s| s.finish()).unwrap_or_default(),
+            Kind::Html => html::finish(&self.tally),
         }
     }
 
