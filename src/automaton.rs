@@ -640,40 +640,6 @@ mod tests {
         }
     }
 
-    /// The default packs' words, as the engine (`Triggers::new`) and `warm_patterns` collect
-    /// them, have embedded tries: a run with the default rules builds none.
-    #[test]
-    fn default_packs_use_the_embedded_tries() {
-        use crate::rules::Lang;
-        let set = crate::rules::RuleSet::defaults().unwrap();
-        for lang in [Lang::Zh, Lang::En] {
-            let (mut triggers, mut prefixes): (Vec<Vec<u8>>, Vec<Vec<u8>>) = Default::default();
-            let mut add = |w: Vec<u8>| {
-                if !triggers.contains(&w) {
-                    triggers.push(w);
-                }
-            };
-            for r in set.rules.iter().filter(|r| r.lang == lang) {
-                for k in &r.keywords {
-                    add(k.to_lowercase().into_bytes());
-                }
-                for p in &r.patterns {
-                    for l in p.prefixes().into_iter().flatten() {
-                        prefixes.push(l.clone());
-                        add(l);
-                    }
-                }
-            }
-            for words in [triggers, prefixes] {
-                let o = Overlapping::new(words, true, TRIE_DFA_AFTER).unwrap();
-                assert!(
-                    matches!(o.get(0), Scanner::Trie(t) if t.is_embedded()),
-                    "{lang:?}"
-                );
-            }
-        }
-    }
-
     /// The interleaved scan reports what the one-stream scan reports, in its order.
     fn lanes_same_as_one_stream(words: &[Vec<u8>], hay: &[u8]) {
         for ci in [false, true] {

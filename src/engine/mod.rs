@@ -987,6 +987,28 @@ fn count_block(w: &[u8]) -> (usize, usize, usize) {
 mod tests {
     use super::*;
 
+    /// The default packs' trigger words, as the engine collects them, and the warm-up's prefix
+    /// words have the tries `build.rs` embedded: a run with the default rules builds none.
+    /// (Collecting them differently stays correct but loses the embedded tables.)
+    #[test]
+    fn default_packs_use_the_embedded_tries() {
+        use crate::automaton::{Scanner, TrieNfa};
+        let engine = Engine::new(RuleSet::defaults().unwrap()).unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let scanner = engine.triggers(lang).automaton(0);
+            assert!(
+                matches!(scanner, Some(Scanner::Trie(t)) if t.is_embedded()),
+                "{lang:?} triggers"
+            );
+            let prefixes = crate::rules::compile::prefix_words(&engine.rules, lang).lits;
+            assert!(!prefixes.is_empty());
+            assert!(
+                TrieNfa::embedded(&prefixes, true).is_some(),
+                "{lang:?} prefixes"
+            );
+        }
+    }
+
     /// The engine's shared required-literal check must decide exactly as
     /// `LazyRegex::get_for` does: every default pattern, on every example of every rule (each
     /// also upper-cased, and cut into lines), with one memo reused across the pattern list.

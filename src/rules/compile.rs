@@ -439,25 +439,18 @@ fn cut_classes(hir: &Hir, keep: &ClassUnicode) -> Hir {
 /// use as before. Patterns are compiled last-needed first, so the linting thread, which
 /// compiles what it meets from the start of the file, and this one meet in the middle.
 pub fn warm_patterns(rules: &[Rule], lang: Lang, text: &str) {
-    let mut lits: Vec<Vec<u8>> = Vec::new();
-    // Literal → index in `patterns`.
-    let mut owner: Vec<usize> = Vec::new();
-    let mut patterns: Vec<&LazyRegex> = Vec::new();
-    let mut picked: Vec<usize> = Vec::new();
-    for r in rules.iter().filter(|r| r.lang == lang) {
-        for p in &r.patterns {
-            match p.prefixes() {
-                Some(l) => {
-                    owner.extend(l.iter().map(|_| patterns.len()));
-                    lits.extend(l);
-                }
-                // Run on every text: the whole file stands for its elements.
-                None if p.parts_in(text) => picked.push(patterns.len()),
-                None => {}
-            }
-            patterns.push(p);
-        }
-    }
+    let PrefixWords {
+        lits,
+        owner,
+        always,
+    } = prefix_words(rules, lang);
+    let patterns: Vec<&LazyRegex> = lang_patterns(rules, lang).collect();
+    // Patterns with no literal prefix run on every text: the whole file stands for its
+    // elements.
+    let mut picked: Vec<usize> = always
+        .into_iter()
+        .filter(|&k| patterns[k].parts_in(text))
+        .collect();
     let trie = crate::automaton::TrieNfa::embedded(&lits, true)
         .or_else(|| crate::automaton::TrieNfa::new(&lits, true));
     let Some(trie) = trie else {
@@ -475,6 +468,39 @@ pub fn warm_patterns(rules: &[Rule], lang: Lang, text: &str) {
     for &k in picked.iter().rev() {
         patterns[k].warm(text);
     }
+}
+
+/// The patterns of a language's rules, in rule order.
+fn lang_patterns(rules: &[Rule], lang: Lang) -> impl Iterator<Item = &LazyRegex> {
+    rules
+        .iter()
+        .filter(move |r| r.lang == lang)
+        .flat_map(|r| &r.patterns)
+}
+
+/// The literal prefixes of a language's patterns: the words of the warm-up's trie, which
+/// `build.rs` embeds for the default packs.
+#[derive(Default)]
+pub(crate) struct PrefixWords {
+    pub(crate) lits: Vec<Vec<u8>>,
+    /// Literal → index of its pattern in [`lang_patterns`] order.
+    pub(crate) owner: Vec<usize>,
+    /// Patterns with no literal prefix.
+    pub(crate) always: Vec<usize>,
+}
+
+pub(crate) fn prefix_words(rules: &[Rule], lang: Lang) -> PrefixWords {
+    let mut w = PrefixWords::default();
+    for (k, p) in lang_patterns(rules, lang).enumerate() {
+        match p.prefixes() {
+            Some(l) => {
+                w.owner.extend(l.iter().map(|_| k));
+                w.lits.extend(l);
+            }
+            None => w.always.push(k),
+        }
+    }
+    w
 }
 
 /// Where paragraphs end: the offset of each blank line's newline.
