@@ -780,83 +780,92 @@ fn cue_automaton(list: &[&str]) -> AhoCorasick {
     .unwrap_or_else(|_| unreachable!("static list builds"))
 }
 
-static ENDORSE: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
-    let zh = [
-        "爽",
-        "解气",
-        "大快人心",
-        "活该",
-        "干得漂亮",
-        "太帅了",
-        "不愧是",
-        "全场震惊",
-        "倒吸一口凉气",
-        "鼓掌",
-        "跪地求饶",
-        "啪啪打脸",
-        "脸色铁青",
-        "吃瘪",
-        "追悔莫及",
-        "后悔莫及",
-        "赢麻了",
-        "碾压",
-        "降维打击",
-        "满意的笑容",
-        "露出满意",
-        "欢呼",
-        "叫好",
-        "得意地笑",
-        "扬长而去",
-    ];
-    let en = [
-        "serves you right",
-        "that's my boy",
-        "that's my girl",
-        "everyone gasps",
-        "jaw-dropping",
-        "slay",
-        "crushed it",
-        "begs for mercy",
-        "mic drop",
-        "cheers",
-        "applaud",
-        "applause",
-        "proud smile",
-        "smiles proudly",
-        "grins with pride",
-    ];
-    [cue_automaton(&zh), cue_automaton(&en)]
-});
+/// Cheering or gloating words around an act: each language's automaton is built when a script
+/// in it first needs one (a one-file run builds one of the two).
+static ENDORSE: [LazyLock<AhoCorasick>; 2] = [
+    LazyLock::new(|| cue_automaton(ENDORSE_ZH)),
+    LazyLock::new(|| cue_automaton(ENDORSE_EN)),
+];
 
-static CORRECT: LazyLock<[AhoCorasick; 2]> = LazyLock::new(|| {
-    let zh = [
-        "道歉",
-        "认错",
-        "是不对的",
-        "老师制止",
-        "报警",
-        "警察",
-        "反思",
-        "原谅",
-        "学会了",
-        "明白了",
-        "对不起",
-        "再也不",
-    ];
-    let en = [
-        "apologize",
-        "apologise",
-        "i'm sorry",
-        "that was wrong",
-        "we don't do that",
-        "police",
-        "learned",
-        "grounded",
-        "consequences",
-        "never again",
-    ];
-    [cue_automaton(&zh), cue_automaton(&en)]
-});
+const ENDORSE_ZH: &[&str] = &[
+    "爽",
+    "解气",
+    "大快人心",
+    "活该",
+    "干得漂亮",
+    "太帅了",
+    "不愧是",
+    "全场震惊",
+    "倒吸一口凉气",
+    "鼓掌",
+    "跪地求饶",
+    "啪啪打脸",
+    "脸色铁青",
+    "吃瘪",
+    "追悔莫及",
+    "后悔莫及",
+    "赢麻了",
+    "碾压",
+    "降维打击",
+    "满意的笑容",
+    "露出满意",
+    "欢呼",
+    "叫好",
+    "得意地笑",
+    "扬长而去",
+];
+
+const ENDORSE_EN: &[&str] = &[
+    "serves you right",
+    "that's my boy",
+    "that's my girl",
+    "everyone gasps",
+    "jaw-dropping",
+    "slay",
+    "crushed it",
+    "begs for mercy",
+    "mic drop",
+    "cheers",
+    "applaud",
+    "applause",
+    "proud smile",
+    "smiles proudly",
+    "grins with pride",
+];
+
+/// Apology, correction or consequence words, per language as [`ENDORSE`].
+static CORRECT: [LazyLock<AhoCorasick>; 2] = [
+    LazyLock::new(|| cue_automaton(CORRECT_ZH)),
+    LazyLock::new(|| cue_automaton(CORRECT_EN)),
+];
+
+const CORRECT_ZH: &[&str] = &[
+    "道歉",
+    "认错",
+    "是不对的",
+    "老师制止",
+    "报警",
+    "警察",
+    "反思",
+    "原谅",
+    "学会了",
+    "明白了",
+    "对不起",
+    "再也不",
+];
+
+const CORRECT_EN: &[&str] = &[
+    "apologize",
+    "apologise",
+    "i'm sorry",
+    "that was wrong",
+    "we don't do that",
+    "police",
+    "learned",
+    "grounded",
+    "consequences",
+    "never again",
+];
 
 fn lang_slot(l: Lang) -> usize {
     match l {
