@@ -20,6 +20,7 @@ mod finder;
 mod forms;
 mod hash;
 mod lexicon;
+mod marks;
 mod names;
 mod numbers;
 
@@ -27,6 +28,7 @@ use crate::script::{Element, ElementKind, Script, Span};
 use finder::{NameFinder, WordFinder};
 use hash::FastMap;
 use lexicon::{LEXICON, Link};
+use marks::Marks;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -134,8 +136,9 @@ pub fn warm_regexes() {
 
 /// Work out every character and whether each is a child.
 pub fn build(script: &Script, overrides: &Overrides) -> Cast {
+    let marks = SourceMarks::new(&script.source);
     let mut inv = Inventory::default();
-    inv.collect(script);
+    inv.collect(script, &marks.sui);
     let matcher = Matcher::new(&inv);
     let mut acc = Accumulator::new(inv.drafts.len());
     for d in &inv.declared_ages {
@@ -145,7 +148,7 @@ pub fn build(script: &Script, overrides: &Overrides) -> Cast {
         acc.set_age(*id, *age, span.clone());
     }
     let hits = Hits::new(&matcher.finder, &LEXICON.finder, &script.source);
-    scan(script, &inv, &matcher, &hits, &mut acc);
+    scan(script, &inv, &matcher, &hits, &marks, &mut acc);
     descriptor_cues(script, &inv, &mut acc);
     name_form_cues(&inv, &mut acc);
     title_prior(script, &mut acc);
@@ -214,6 +217,26 @@ fn has_ascii_upper(b: &[u8]) -> bool {
     chunks.remainder().iter().any(u8::is_ascii_uppercase)
 }
 
+/// Whether `b` holds an ASCII letter, eight bytes at a time (as [`has_ascii_upper`], with
+/// case folded first: setting bit 5 maps `A..=Z` onto `a..=z` and no other byte onto them).
+fn has_ascii_alpha(b: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+            | 0x2020_2020_2020_2020;
+        // Per byte, high bit cleared first so no carry crosses bytes: the high bit is set
+        // from b'a' by the first sum and from b'z' + 1 by the second.
+        let x = w & !HI;
+        let ge_a = x.wrapping_add(0x1F1F_1F1F_1F1F_1F1F);
+        let gt_z = x.wrapping_add(0x0505_0505_0505_0505);
+        if ge_a & !gt_z & !w & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_alphabetic)
+}
+
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
 static CAPS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Z'’\-]*[A-Z]\.?(?: [A-Z][A-Z'’\-]*[A-Z]\.?)*").expect("constant pattern")
@@ -256,7 +279,7 @@ impl Inventory {
 
     /// Add a name (or find who it is) and return the character's id.
     fn add(&mut self, name: &str, span: Span, speaks: bool) -> usize {
-        let name = name.trim();
+        let name = names::trim(name);
         if let Some(id) = self.resolve(name) {
             self.add_alias(id, name);
             let d = &mut self.drafts[id];
@@ -280,7 +303,7 @@ impl Inventory {
     }
 
     fn add_alias(&mut self, id: usize, alias: &str) {
-        let alias = alias.trim();
+        let alias = names::trim(alias);
         if alias.is_empty() {
             return;
         }
@@ -299,7 +322,7 @@ impl Inventory {
         }
     }
 
-    fn collect(&mut self, script: &Script) {
+    fn collect(&mut self, script: &Script, sui: &Marks) {
         self.collect_speakers(script);
         for decl in &script.declared {
             if !names::valid_name(&decl.name) {
@@ -323,7 +346,9 @@ impl Inventory {
                         self.cast_list(text, base, end);
                     } else if el.kind == ElementKind::Action {
                         self.caps_names(text, base);
-                        self.zh_first_ages(text, base);
+                        if sui.any_in(base, text.len()) {
+                            self.zh_first_ages(text, base);
+                        }
                     }
                 }
                 _ => {}
@@ -337,7 +362,7 @@ impl Inventory {
         // Per distinct speaker: None when not a valid name (checked once, not per line).
         let mut counts: FastMap<&str, Option<(usize, Span)>> = FastMap::default();
         for el in elements(script) {
-            let Some(sp) = el.speaker.as_deref().map(str::trim) else {
+            let Some(sp) = el.speaker.as_deref().map(names::trim) else {
                 continue;
             };
             if el.kind != ElementKind::Dialogue {
@@ -450,11 +475,9 @@ impl Inventory {
         }
     }
 
-    /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`.
+    /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`. Only
+    /// texts with `岁` can have one (the caller asks the source's index).
     fn zh_first_ages(&mut self, text: &str, base: usize) {
-        if !text.contains('岁') {
-            return;
-        }
         for m in ZH_PAREN_AGE.find_iter(text) {
             let before = &text[..m.start()];
             let run_start = before
@@ -965,6 +988,23 @@ struct Ctx<'a> {
     dialogue: bool,
 }
 
+/// Where the characters some gates need occur in the source (see [`marks`]).
+struct SourceMarks {
+    /// `岁`: the Chinese age patterns need it.
+    sui: Marks,
+    /// `们`: the Chinese group-address forms need it.
+    men: Marks,
+}
+
+impl SourceMarks {
+    fn new(source: &str) -> Self {
+        SourceMarks {
+            sui: Marks::new(source, '岁'),
+            men: Marks::new(source, '们'),
+        }
+    }
+}
+
 /// Script-wide matches of the name matcher and of the cue lexicon.
 struct Hits {
     names: SourceHits,
@@ -990,17 +1030,32 @@ impl Hits {
     }
 }
 
-fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
+fn scan(
+    script: &Script,
+    inv: &Inventory,
+    matcher: &Matcher,
+    hits: &Hits,
+    marks: &SourceMarks,
+    acc: &mut Accumulator,
+) {
+    let sui = &marks.sui;
     let mut memo = SpeakerMemo::default();
     let mut mentions: Vec<Mention> = Vec::new();
+    // Per element of a scene: whether its speaker (if any) is a label (looked up once with the
+    // speaker's id, not a second time in the loop below).
+    let mut labels: Vec<bool> = Vec::new();
     for scene in &script.scenes {
+        labels.clear();
         let speakers: Vec<Option<usize>> = scene
             .elements
             .iter()
             .map(|e| {
-                (e.kind == ElementKind::Dialogue)
-                    .then(|| e.speaker.as_deref().and_then(|s| memo.get(inv, s).0))
-                    .flatten()
+                let (id, label) = e
+                    .speaker
+                    .as_deref()
+                    .map_or((None, false), |s| memo.get(inv, s));
+                labels.push(label);
+                id.filter(|_| e.kind == ElementKind::Dialogue)
             })
             .collect();
         let partners = partners(&scene.elements, &speakers);
@@ -1029,11 +1084,12 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             let dialogue = el.kind == ElementKind::Dialogue;
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
-            let label = el.speaker.as_deref().is_some_and(|s| memo.get(inv, s).1);
+            let label = labels[i];
+            let has_sui = sui.any_in(base, text.len());
             let field_age = if label {
-                ages::bare(text).or_else(|| ages::bio(text))
+                ages::bare(text).or_else(|| ages::bio_with(text, has_sui))
             } else if ages::is_age_field(text) {
-                ages::bio(text)
+                ages::bio_with(text, has_sui)
             } else {
                 None
             };
@@ -1064,9 +1120,9 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
                 {
                     acc.set_age(sp, age, el.span.start..el.text.start.max(el.span.start));
                 }
-                let bio = ages::bio(text);
+                let bio = ages::bio_with(text, has_sui);
                 let is_bio = bio.is_some();
-                if let Some(f) = bio.or_else(|| ages::self_stated(text)) {
+                if let Some(f) = bio.or_else(|| ages::self_stated_with(text, has_sui)) {
                     acc.set_age(sp, f.age, base + f.range.start..base + f.range.end);
                 }
                 if is_bio {
@@ -1076,7 +1132,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             } else if let Some(m) = mentions.first().filter(|m| m.start < 6) {
                 bio_subject = Some(m.id);
             }
-            mention_ages(text, base, &mentions, acc);
+            mention_ages(text, base, &mentions, sui, acc);
             if el.kind == ElementKind::Cast || el.kind == ElementKind::Title {
                 recent.extend(mentions.iter().map(|m| m.id));
                 continue;
@@ -1091,7 +1147,9 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             };
             cue_hits(&ctx, &hits.cues, &el.text, acc);
             if dialogue {
-                group_address(text, base, speaker, &present, acc);
+                if marks.men.any_in(base, text.len()) || has_ascii_alpha(text.as_bytes()) {
+                    group_address(text, base, speaker, &present, acc);
+                }
             } else {
                 paren_descriptors(&ctx, base, acc);
             }
@@ -1184,9 +1242,9 @@ fn group_address(
     present: &[usize],
     acc: &mut Accumulator,
 ) {
-    // Every form contains `们` or ASCII letters (`d` and `b` have no other case forms): other
-    // lines skip the regex.
-    if !text.contains('们') && !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+    // Every form contains `们` or ASCII letters (`d` and `b` have no other case forms): the
+    // caller skips other lines. A cue counts only for someone present other than the speaker.
+    if !present.iter().any(|&id| Some(id) != speaker) {
         return;
     }
     for m in GROUP.find_iter(text) {
@@ -1234,19 +1292,18 @@ fn partners(elements: &[Element], speakers: &[Option<usize>]) -> Vec<Option<usiz
     out
 }
 
-/// Ages right after or right before a name in the text.
-fn mention_ages(text: &str, base: usize, mentions: &[Mention], acc: &mut Accumulator) {
-    // Where the text's last `岁` starts (searched once, when a name's gate first asks).
-    let mut last_sui: Option<Option<usize>> = None;
+/// Ages right after or right before a name in the text (`text` is the source at `base`, or
+/// empty).
+fn mention_ages(text: &str, base: usize, mentions: &[Mention], sui: &Marks, acc: &mut Accumulator) {
+    // Where the text's last `岁` starts (`text.rfind('岁')`, from the source's index).
+    let last_sui = sui.last_in(base, text.len()).map(|p| p - base);
     for m in mentions {
-        let has_sui = || {
-            last_sui
-                .get_or_insert_with(|| text.rfind('岁'))
-                .is_some_and(|p| p >= m.end)
-        };
+        let has_sui = || last_sui.is_some_and(|p| p >= m.end);
+        // The window before the name is the text's tail up to the name's start.
+        let window_has_sui = |w: &str| sui.any_in(base + m.start - w.len(), w.len());
         if let Some(f) = ages::after_name_with(&text[m.end..], has_sui) {
             acc.set_age(m.id, f.age, base + m.start..base + m.end + f.range.end);
-        } else if let Some(f) = ages::before_name(&text[..m.start]) {
+        } else if let Some(f) = ages::before_name_with(&text[..m.start], window_has_sui) {
             acc.set_age(m.id, f.age, base + f.range.start..base + m.end);
         }
     }
@@ -1870,6 +1927,21 @@ mod tests {
                 let mut v = vec![b'x'; 19];
                 v[at] = b;
                 assert_eq!(has_ascii_upper(&v), b.is_ascii_uppercase(), "{b} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_letters_found_in_any_position() {
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut v = vec![0xE5u8; 19];
+                v[at] = b;
+                assert_eq!(has_ascii_alpha(&v), b.is_ascii_alphabetic(), "{b} at {at}");
+                assert_eq!(
+                    has_ascii_alpha(&v[..at]),
+                    v[..at].iter().any(u8::is_ascii_alphabetic)
+                );
             }
         }
     }
