@@ -410,32 +410,43 @@ pub fn name_cues(name: &str) -> Vec<(&'static str, f32)> {
     out
 }
 
+/// The first characters of `ADULT_WORDS` in [`zh_name_cues`] (a unit test checks them).
+const ADULT_FIRSTS: &str = "老秘护医经司管保律警助总先太夫董主阿叔";
+
+/// Words that make a Chinese name a diminutive wherever they are in it.
+const DIMINUTIVE_WORDS: [&str; 7] = ["萌宝", "崽", "团子", "奶包", "囡囡", "宝宝", "小宝"];
+
+/// The first characters of [`DIMINUTIVE_WORDS`] (a unit test checks them).
+const DIMINUTIVE_FIRSTS: &str = "萌崽团奶囡宝小";
+
+/// Adult roles that make a Chinese name an adult's wherever they are in it.
+const ADULT_WORDS: [&str; 22] = [
+    "老师",
+    "秘书",
+    "护士",
+    "医生",
+    "经理",
+    "司机",
+    "管家",
+    "保姆",
+    "律师",
+    "警官",
+    "助理",
+    "总裁",
+    "先生",
+    "太太",
+    "夫人",
+    "董事长",
+    "老板",
+    "主任",
+    "阿姨",
+    "叔叔",
+    "老爷",
+    "老太",
+];
+
 fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
     let s: String = chars.iter().collect();
-    const ADULT_WORDS: [&str; 22] = [
-        "老师",
-        "秘书",
-        "护士",
-        "医生",
-        "经理",
-        "司机",
-        "管家",
-        "保姆",
-        "律师",
-        "警官",
-        "助理",
-        "总裁",
-        "先生",
-        "太太",
-        "夫人",
-        "董事长",
-        "老板",
-        "主任",
-        "阿姨",
-        "叔叔",
-        "老爷",
-        "老太",
-    ];
     let child_noun_end = [
         "孩子们",
         "小朋友们",
@@ -456,7 +467,10 @@ fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
         && !(chars.len() == 2
             && chars[0] == chars[1]
             && !"妈爸爷奶叔姨婶舅姑伯婆嫂".contains(chars[0]));
-    if ADULT_WORDS.iter().any(|w| s.contains(w)) || elder_end || s.ends_with('总') {
+    // A word can be in the name only if its first character is (most names have none).
+    let adult_word = chars.iter().any(|c| ADULT_FIRSTS.contains(*c))
+        && ADULT_WORDS.iter().any(|w| s.contains(w));
+    if adult_word || elder_end || s.ends_with('总') {
         out.push(("adult-role", -0.3));
         return;
     }
@@ -470,9 +484,10 @@ fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
         ['小', x] => !is_common_surname(*x),
         [a, b] if a == b => true,
         [_, '宝'] | [_, '宝', '宝'] => true,
-        _ => ["萌宝", "崽", "团子", "奶包", "囡囡", "宝宝", "小宝"]
-            .iter()
-            .any(|w| s.contains(w)),
+        _ => {
+            chars.iter().any(|c| DIMINUTIVE_FIRSTS.contains(*c))
+                && DIMINUTIVE_WORDS.iter().any(|w| s.contains(w))
+        }
     };
     if diminutive {
         out.push(("name-form", 0.2));
@@ -598,6 +613,23 @@ pub fn same_person(short: &str, long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_character_lists_match_the_words() {
+        let firsts = |ws: &[&str]| {
+            let mut v: Vec<char> = ws.iter().filter_map(|w| w.chars().next()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let sorted = |s: &str| {
+            let mut v: Vec<char> = s.chars().collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(sorted(ADULT_FIRSTS), firsts(&ADULT_WORDS));
+        assert_eq!(sorted(DIMINUTIVE_FIRSTS), firsts(&DIMINUTIVE_WORDS));
+    }
 
     #[test]
     fn trim_is_std_trim() {
