@@ -180,6 +180,12 @@ struct Inventory {
     declared_ages: Vec<(usize, u32, Span)>,
     /// (id, age, span) from cast list items and CAPS first appearances.
     item_ages: Vec<(usize, u32, Span)>,
+    /// Per dialogue element with a speaker, in script order: its (trimmed) speaker's index in
+    /// `speaker_names`. The scan resolves each distinct name once through these instead of
+    /// hashing the name again on every line.
+    speaker_slots: Vec<usize>,
+    /// The distinct trimmed speaker names of dialogue elements, in order of first appearance.
+    speaker_names: Vec<String>,
 }
 
 static CAST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -359,8 +365,10 @@ impl Inventory {
 
     /// Speakers, most frequent first, so the common form becomes the canonical name.
     fn collect_speakers(&mut self, script: &Script) {
-        // Per distinct speaker: None when not a valid name (checked once, not per line).
-        let mut counts: FastMap<&str, Option<(usize, Span)>> = FastMap::default();
+        // Per distinct speaker, in order of first appearance: None when not a valid name
+        // (checked once, not per line), else its count and first span.
+        let mut slot_of: FastMap<&str, usize> = FastMap::default();
+        let mut counts: Vec<(&str, Option<(usize, Span)>)> = Vec::new();
         for el in elements(script) {
             let Some(sp) = el.speaker.as_deref().map(names::trim) else {
                 continue;
@@ -368,16 +376,24 @@ impl Inventory {
             if el.kind != ElementKind::Dialogue {
                 continue;
             }
-            match counts.get_mut(sp) {
-                Some(Some(entry)) => entry.0 += 1,
-                Some(None) => {}
+            let slot = match slot_of.get(sp) {
+                Some(&k) => {
+                    if let Some(entry) = &mut counts[k].1 {
+                        entry.0 += 1;
+                    }
+                    k
+                }
                 None => {
                     let entry =
                         names::valid_name(sp).then(|| (1, speaker_span(&script.source, el, sp)));
-                    counts.insert(sp, entry);
+                    slot_of.insert(sp, counts.len());
+                    counts.push((sp, entry));
+                    counts.len() - 1
                 }
-            }
+            };
+            self.speaker_slots.push(slot);
         }
+        self.speaker_names = counts.iter().map(|c| c.0.to_string()).collect();
         let mut list: Vec<(&str, usize, Span)> = counts
             .into_iter()
             .filter_map(|(n, e)| e.map(|(c, s)| (n, c, s)))
@@ -1040,6 +1056,13 @@ fn scan(
 ) {
     let sui = &marks.sui;
     let mut memo = SpeakerMemo::default();
+    // Each distinct dialogue speaker resolved once: (character id, is a label).
+    let resolved: Vec<(Option<usize>, bool)> = inv
+        .speaker_names
+        .iter()
+        .map(|n| (inv.lookup(n), names::is_label(n)))
+        .collect();
+    let mut slots = inv.speaker_slots.iter();
     let mut mentions: Vec<Mention> = Vec::new();
     // Per element of a scene: whether its speaker (if any) is a label (looked up once with the
     // speaker's id, not a second time in the loop below).
@@ -1050,10 +1073,15 @@ fn scan(
             .elements
             .iter()
             .map(|e| {
-                let (id, label) = e
-                    .speaker
-                    .as_deref()
-                    .map_or((None, false), |s| memo.get(inv, s));
+                let (id, label) = match e.speaker.as_deref() {
+                    None => (None, false),
+                    // Dialogue speakers come in the order the inventory saw them.
+                    Some(s) if e.kind == ElementKind::Dialogue => slots
+                        .next()
+                        .and_then(|&k| resolved.get(k).copied())
+                        .unwrap_or_else(|| memo.get(inv, s)),
+                    Some(s) => memo.get(inv, s),
+                };
                 labels.push(label);
                 id.filter(|_| e.kind == ElementKind::Dialogue)
             })
@@ -1105,7 +1133,13 @@ fn scan(
                     .unwrap_or("");
                 if let Some(sp_name) = el.speaker.as_deref()
                     && let Some(at) = find_from_start(cue, sp_name)
-                    && let Some(f) = ages::after_name(&cue[at + sp_name.len()..])
+                    && let Some(f) = {
+                        let rest = &cue[at + sp_name.len()..];
+                        let from = el.span.start + at + sp_name.len();
+                        ages::after_name_with(rest, || {
+                            ages::near(rest, |t| sui.any_in(from, t.len()))
+                        })
+                    }
                 {
                     let s0 = el.span.start + at + sp_name.len();
                     acc.set_age(sp, f.age, s0 + f.range.start..s0 + f.range.end);

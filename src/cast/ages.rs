@@ -211,7 +211,7 @@ pub fn after_name(rest: &str) -> Option<Found> {
 const GATE_WINDOW: usize = 256;
 
 /// A gate: `test` on `rest` when it is short; true (the pattern decides) when it is long.
-fn near(rest: &str, test: impl FnOnce(&str) -> bool) -> bool {
+pub fn near(rest: &str, test: impl FnOnce(&str) -> bool) -> bool {
     rest.len() > GATE_WINDOW || test(rest)
 }
 
