@@ -330,6 +330,8 @@ impl Inventory {
 
     fn collect(&mut self, script: &Script, sui: &Marks) {
         self.collect_speakers(script);
+        // Cast list items repeat scene after scene: each distinct item is read once.
+        let mut items: FastMap<&str, Option<ListItem>> = FastMap::default();
         for decl in &script.declared {
             if !names::valid_name(&decl.name) {
                 continue;
@@ -346,10 +348,13 @@ impl Inventory {
             let text = el.text(&script.source);
             let base = el.text.start;
             match el.kind {
-                ElementKind::Cast => self.cast_list(text, base, cast_label_end(text).unwrap_or(0)),
+                ElementKind::Cast => {
+                    let from = cast_label_end(text).unwrap_or(0);
+                    self.cast_list(text, base, from, &mut items);
+                }
                 ElementKind::Title | ElementKind::Action | ElementKind::Synopsis => {
                     if let Some(end) = cast_label_end(text) {
-                        self.cast_list(text, base, end);
+                        self.cast_list(text, base, end, &mut items);
                     } else if el.kind == ElementKind::Action {
                         self.caps_names(text, base);
                         if sui.any_in(base, text.len()) {
@@ -406,31 +411,35 @@ impl Inventory {
 
     /// A cast list: items after the label (`人物：`, `Cast:`), each a name with maybe an age
     /// and a descriptor.
-    fn cast_list(&mut self, text: &str, base: usize, from: usize) {
+    fn cast_list<'s>(
+        &mut self,
+        text: &'s str,
+        base: usize,
+        from: usize,
+        items: &mut FastMap<&'s str, Option<ListItem>>,
+    ) {
         let Some(list) = text.get(from..) else { return };
         for item in names::split_items(list) {
             let item_text = &list[item.clone()];
-            let Some((off, name)) = names::item_name(item_text) else {
+            let Some(it) = items
+                .entry(item_text)
+                .or_insert_with(|| read_item(item_text))
+            else {
                 continue;
             };
-            let name = name.trim_matches(|c: char| c == '*' || c.is_whitespace());
-            if !names::valid_name(name) || name.ends_with('们') || names::is_stop_caps(name) {
-                continue;
-            }
-            let start = base + from + item.start + off;
-            let name_end = off + find_from_start(&item_text[off..], name).unwrap_or(0) + name.len();
+            let name = &item_text[it.name.clone()];
+            let start = base + from + item.start + it.off;
             let id = self.add(name, start..start + name.len(), false);
-            let rest = &item_text[name_end.min(item_text.len())..];
-            let rest_base = base + from + item.start + name_end;
-            if let Some(f) = ages::after_name(rest) {
+            let rest_len = item_text.len() - it.name_end.min(item_text.len());
+            let rest_base = base + from + item.start + it.name_end;
+            if let Some(f) = &it.age {
                 self.item_ages
                     .push((id, f.age, start..rest_base + f.range.end));
             }
-            let desc =
-                rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '，');
-            if !desc.trim().is_empty() {
-                let ds = rest_base + (rest.len() - desc.len());
-                self.drafts[id].descriptors.push(ds..rest_base + rest.len());
+            if let Some(d) = it.desc {
+                self.drafts[id]
+                    .descriptors
+                    .push(rest_base + d..rest_base + rest_len);
             }
         }
     }
@@ -577,6 +586,47 @@ impl Inventory {
             self.push_alias(id, alias);
         }
     }
+}
+
+/// A cast list item naming a character, as read from the item's text alone (ranges relative
+/// to the item), so an item repeated in every scene's list is read once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListItem {
+    /// Where the item's name part starts (what the name's span starts from).
+    off: usize,
+    /// The name, trimmed.
+    name: Span,
+    /// Where the text after the name starts.
+    name_end: usize,
+    /// An age right after the name (range relative to the text after the name).
+    age: Option<ages::Found>,
+    /// Where a descriptor starts in the text after the name, if one follows.
+    desc: Option<usize>,
+}
+
+/// A cast list item's name, age and descriptor; None when it names no character.
+fn read_item(item_text: &str) -> Option<ListItem> {
+    let (off, raw) = names::item_name(item_text)?;
+    let strip = |c: char| c == '*' || c.is_whitespace();
+    let lead = raw.len() - raw.trim_start_matches(strip).len();
+    let name = raw.trim_matches(strip);
+    if !names::valid_name(name) || name.ends_with('们') || names::is_stop_caps(name) {
+        return None;
+    }
+    // `raw` starts at `off` in the item.
+    let name_at = off + lead;
+    let name_end = off + find_from_start(&item_text[off..], name).unwrap_or(0) + name.len();
+    let rest = &item_text[name_end.min(item_text.len())..];
+    let age = ages::after_name(rest);
+    let desc = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '，');
+    let desc = (!desc.trim().is_empty()).then(|| rest.len() - desc.len());
+    Some(ListItem {
+        off,
+        name: name_at..name_at + name.len(),
+        name_end,
+        age,
+        desc,
+    })
 }
 
 /// `和林叔` → `林叔`, `女儿小宝` → `小宝`: words that run into a name in unspaced Chinese.
@@ -1962,6 +2012,34 @@ mod tests {
                 v[at] = b;
                 assert_eq!(has_ascii_upper(&v), b.is_ascii_uppercase(), "{b} at {at}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Reading each distinct cast list item once gives what reading every item does.
+        #[test]
+        fn repeated_list_items_read_once(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![
+                    "小宝（6岁）", "林墨琛（35岁，总裁）", "赵母", "乐乐（10岁）", "王秘书",
+                    "ZOE (6)", "**小宝**", "- 朵朵，女儿", "小朋友们", "",
+                ]), 1..5),
+                1..6,
+            ),
+        ) {
+            let texts: Vec<String> = lists.iter().map(|l| format!("人物：{}", l.join("、"))).collect();
+            let source = texts.join("\n");
+            let (mut shared, mut fresh) = (Inventory::default(), Inventory::default());
+            let mut memo = FastMap::default();
+            let mut base = 0;
+            for t in &texts {
+                let from = cast_label_end(t).unwrap_or(0);
+                shared.cast_list(&source[base..base + t.len()], base, from, &mut memo);
+                fresh.cast_list(&source[base..base + t.len()], base, from, &mut FastMap::default());
+                base += t.len() + 1;
+            }
+            proptest::prop_assert_eq!(format!("{:?}", shared.drafts), format!("{:?}", fresh.drafts));
+            proptest::prop_assert_eq!(shared.item_ages, fresh.item_ages);
         }
     }
 
