@@ -20,6 +20,7 @@ mod finder;
 mod forms;
 mod hash;
 mod lexicon;
+mod marks;
 mod names;
 mod numbers;
 
@@ -27,6 +28,7 @@ use crate::script::{Element, ElementKind, Script, Span};
 use finder::{NameFinder, WordFinder};
 use hash::FastMap;
 use lexicon::{LEXICON, Link};
+use marks::Marks;
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -134,8 +136,9 @@ pub fn warm_regexes() {
 
 /// Work out every character and whether each is a child.
 pub fn build(script: &Script, overrides: &Overrides) -> Cast {
+    let marks = SourceMarks::new(&script.source);
     let mut inv = Inventory::default();
-    inv.collect(script);
+    inv.collect(script, &marks.sui);
     let matcher = Matcher::new(&inv);
     let mut acc = Accumulator::new(inv.drafts.len());
     for d in &inv.declared_ages {
@@ -145,7 +148,7 @@ pub fn build(script: &Script, overrides: &Overrides) -> Cast {
         acc.set_age(*id, *age, span.clone());
     }
     let hits = Hits::new(&matcher.finder, &LEXICON.finder, &script.source);
-    scan(script, &inv, &matcher, &hits, &mut acc);
+    scan(script, &inv, &matcher, &hits, &marks, &mut acc);
     descriptor_cues(script, &inv, &mut acc);
     name_form_cues(&inv, &mut acc);
     title_prior(script, &mut acc);
@@ -177,6 +180,12 @@ struct Inventory {
     declared_ages: Vec<(usize, u32, Span)>,
     /// (id, age, span) from cast list items and CAPS first appearances.
     item_ages: Vec<(usize, u32, Span)>,
+    /// Per dialogue element with a speaker, in script order: its (trimmed) speaker's index in
+    /// `speaker_names`. The scan resolves each distinct name once through these instead of
+    /// hashing the name again on every line.
+    speaker_slots: Vec<usize>,
+    /// The distinct trimmed speaker names of dialogue elements, in order of first appearance.
+    speaker_names: Vec<String>,
 }
 
 static CAST_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -212,6 +221,26 @@ fn has_ascii_upper(b: &[u8]) -> bool {
         }
     }
     chunks.remainder().iter().any(u8::is_ascii_uppercase)
+}
+
+/// Whether `b` holds an ASCII letter, eight bytes at a time (as [`has_ascii_upper`], with
+/// case folded first: setting bit 5 maps `A..=Z` onto `a..=z` and no other byte onto them).
+fn has_ascii_alpha(b: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+            | 0x2020_2020_2020_2020;
+        // Per byte, high bit cleared first so no carry crosses bytes: the high bit is set
+        // from b'a' by the first sum and from b'z' + 1 by the second.
+        let x = w & !HI;
+        let ge_a = x.wrapping_add(0x1F1F_1F1F_1F1F_1F1F);
+        let gt_z = x.wrapping_add(0x0505_0505_0505_0505);
+        if ge_a & !gt_z & !w & HI != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_alphabetic)
 }
 
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
@@ -256,7 +285,7 @@ impl Inventory {
 
     /// Add a name (or find who it is) and return the character's id.
     fn add(&mut self, name: &str, span: Span, speaks: bool) -> usize {
-        let name = name.trim();
+        let name = names::trim(name);
         if let Some(id) = self.resolve(name) {
             self.add_alias(id, name);
             let d = &mut self.drafts[id];
@@ -280,7 +309,7 @@ impl Inventory {
     }
 
     fn add_alias(&mut self, id: usize, alias: &str) {
-        let alias = alias.trim();
+        let alias = names::trim(alias);
         if alias.is_empty() {
             return;
         }
@@ -299,8 +328,10 @@ impl Inventory {
         }
     }
 
-    fn collect(&mut self, script: &Script) {
+    fn collect(&mut self, script: &Script, sui: &Marks) {
         self.collect_speakers(script);
+        // Cast list items repeat scene after scene: each distinct item is read once.
+        let mut items: FastMap<&str, Option<ListItem>> = FastMap::default();
         for decl in &script.declared {
             if !names::valid_name(&decl.name) {
                 continue;
@@ -317,13 +348,18 @@ impl Inventory {
             let text = el.text(&script.source);
             let base = el.text.start;
             match el.kind {
-                ElementKind::Cast => self.cast_list(text, base, cast_label_end(text).unwrap_or(0)),
+                ElementKind::Cast => {
+                    let from = cast_label_end(text).unwrap_or(0);
+                    self.cast_list(text, base, from, &mut items);
+                }
                 ElementKind::Title | ElementKind::Action | ElementKind::Synopsis => {
                     if let Some(end) = cast_label_end(text) {
-                        self.cast_list(text, base, end);
+                        self.cast_list(text, base, end, &mut items);
                     } else if el.kind == ElementKind::Action {
                         self.caps_names(text, base);
-                        self.zh_first_ages(text, base);
+                        if sui.any_in(base, text.len()) {
+                            self.zh_first_ages(text, base);
+                        }
                     }
                 }
                 _ => {}
@@ -334,25 +370,35 @@ impl Inventory {
 
     /// Speakers, most frequent first, so the common form becomes the canonical name.
     fn collect_speakers(&mut self, script: &Script) {
-        // Per distinct speaker: None when not a valid name (checked once, not per line).
-        let mut counts: FastMap<&str, Option<(usize, Span)>> = FastMap::default();
+        // Per distinct speaker, in order of first appearance: None when not a valid name
+        // (checked once, not per line), else its count and first span.
+        let mut slot_of: FastMap<&str, usize> = FastMap::default();
+        let mut counts: Vec<(&str, Option<(usize, Span)>)> = Vec::new();
         for el in elements(script) {
-            let Some(sp) = el.speaker.as_deref().map(str::trim) else {
+            let Some(sp) = el.speaker.as_deref().map(names::trim) else {
                 continue;
             };
             if el.kind != ElementKind::Dialogue {
                 continue;
             }
-            match counts.get_mut(sp) {
-                Some(Some(entry)) => entry.0 += 1,
-                Some(None) => {}
+            let slot = match slot_of.get(sp) {
+                Some(&k) => {
+                    if let Some(entry) = &mut counts[k].1 {
+                        entry.0 += 1;
+                    }
+                    k
+                }
                 None => {
                     let entry =
                         names::valid_name(sp).then(|| (1, speaker_span(&script.source, el, sp)));
-                    counts.insert(sp, entry);
+                    slot_of.insert(sp, counts.len());
+                    counts.push((sp, entry));
+                    counts.len() - 1
                 }
-            }
+            };
+            self.speaker_slots.push(slot);
         }
+        self.speaker_names = counts.iter().map(|c| c.0.to_string()).collect();
         let mut list: Vec<(&str, usize, Span)> = counts
             .into_iter()
             .filter_map(|(n, e)| e.map(|(c, s)| (n, c, s)))
@@ -365,31 +411,35 @@ impl Inventory {
 
     /// A cast list: items after the label (`人物：`, `Cast:`), each a name with maybe an age
     /// and a descriptor.
-    fn cast_list(&mut self, text: &str, base: usize, from: usize) {
+    fn cast_list<'s>(
+        &mut self,
+        text: &'s str,
+        base: usize,
+        from: usize,
+        items: &mut FastMap<&'s str, Option<ListItem>>,
+    ) {
         let Some(list) = text.get(from..) else { return };
         for item in names::split_items(list) {
             let item_text = &list[item.clone()];
-            let Some((off, name)) = names::item_name(item_text) else {
+            let Some(it) = items
+                .entry(item_text)
+                .or_insert_with(|| read_item(item_text))
+            else {
                 continue;
             };
-            let name = name.trim_matches(|c: char| c == '*' || c.is_whitespace());
-            if !names::valid_name(name) || name.ends_with('们') || names::is_stop_caps(name) {
-                continue;
-            }
-            let start = base + from + item.start + off;
-            let name_end = off + find_from_start(&item_text[off..], name).unwrap_or(0) + name.len();
+            let name = &item_text[it.name.clone()];
+            let start = base + from + item.start + it.off;
             let id = self.add(name, start..start + name.len(), false);
-            let rest = &item_text[name_end.min(item_text.len())..];
-            let rest_base = base + from + item.start + name_end;
-            if let Some(f) = ages::after_name(rest) {
+            let rest_len = item_text.len() - it.name_end.min(item_text.len());
+            let rest_base = base + from + item.start + it.name_end;
+            if let Some(f) = &it.age {
                 self.item_ages
                     .push((id, f.age, start..rest_base + f.range.end));
             }
-            let desc =
-                rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '，');
-            if !desc.trim().is_empty() {
-                let ds = rest_base + (rest.len() - desc.len());
-                self.drafts[id].descriptors.push(ds..rest_base + rest.len());
+            if let Some(d) = it.desc {
+                self.drafts[id]
+                    .descriptors
+                    .push(rest_base + d..rest_base + rest_len);
             }
         }
     }
@@ -450,11 +500,9 @@ impl Inventory {
         }
     }
 
-    /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`.
+    /// Chinese characters first named in action with an age: `△糖糖（5岁，…）扎着…`. Only
+    /// texts with `岁` can have one (the caller asks the source's index).
     fn zh_first_ages(&mut self, text: &str, base: usize) {
-        if !text.contains('岁') {
-            return;
-        }
         for m in ZH_PAREN_AGE.find_iter(text) {
             let before = &text[..m.start()];
             let run_start = before
@@ -538,6 +586,47 @@ impl Inventory {
             self.push_alias(id, alias);
         }
     }
+}
+
+/// A cast list item naming a character, as read from the item's text alone (ranges relative
+/// to the item), so an item repeated in every scene's list is read once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ListItem {
+    /// Where the item's name part starts (what the name's span starts from).
+    off: usize,
+    /// The name, trimmed.
+    name: Span,
+    /// Where the text after the name starts.
+    name_end: usize,
+    /// An age right after the name (range relative to the text after the name).
+    age: Option<ages::Found>,
+    /// Where a descriptor starts in the text after the name, if one follows.
+    desc: Option<usize>,
+}
+
+/// A cast list item's name, age and descriptor; None when it names no character.
+fn read_item(item_text: &str) -> Option<ListItem> {
+    let (off, raw) = names::item_name(item_text)?;
+    let strip = |c: char| c == '*' || c.is_whitespace();
+    let lead = raw.len() - raw.trim_start_matches(strip).len();
+    let name = raw.trim_matches(strip);
+    if !names::valid_name(name) || name.ends_with('们') || names::is_stop_caps(name) {
+        return None;
+    }
+    // `raw` starts at `off` in the item.
+    let name_at = off + lead;
+    let name_end = off + find_from_start(&item_text[off..], name).unwrap_or(0) + name.len();
+    let rest = &item_text[name_end.min(item_text.len())..];
+    let age = ages::after_name(rest);
+    let desc = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '，');
+    let desc = (!desc.trim().is_empty()).then(|| rest.len() - desc.len());
+    Some(ListItem {
+        off,
+        name: name_at..name_at + name.len(),
+        name_end,
+        age,
+        desc,
+    })
 }
 
 /// `和林叔` → `林叔`, `女儿小宝` → `小宝`: words that run into a name in unspaced Chinese.
@@ -965,6 +1054,23 @@ struct Ctx<'a> {
     dialogue: bool,
 }
 
+/// Where the characters some gates need occur in the source (see [`marks`]).
+struct SourceMarks {
+    /// `岁`: the Chinese age patterns need it.
+    sui: Marks,
+    /// `们`: the Chinese group-address forms need it.
+    men: Marks,
+}
+
+impl SourceMarks {
+    fn new(source: &str) -> Self {
+        SourceMarks {
+            sui: Marks::new(source, '岁'),
+            men: Marks::new(source, '们'),
+        }
+    }
+}
+
 /// Script-wide matches of the name matcher and of the cue lexicon.
 struct Hits {
     names: SourceHits,
@@ -990,17 +1096,44 @@ impl Hits {
     }
 }
 
-fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &mut Accumulator) {
+fn scan(
+    script: &Script,
+    inv: &Inventory,
+    matcher: &Matcher,
+    hits: &Hits,
+    marks: &SourceMarks,
+    acc: &mut Accumulator,
+) {
+    let sui = &marks.sui;
     let mut memo = SpeakerMemo::default();
+    // Each distinct dialogue speaker resolved once: (character id, is a label).
+    let resolved: Vec<(Option<usize>, bool)> = inv
+        .speaker_names
+        .iter()
+        .map(|n| (inv.lookup(n), names::is_label(n)))
+        .collect();
+    let mut slots = inv.speaker_slots.iter();
     let mut mentions: Vec<Mention> = Vec::new();
+    // Per element of a scene: whether its speaker (if any) is a label (looked up once with the
+    // speaker's id, not a second time in the loop below).
+    let mut labels: Vec<bool> = Vec::new();
     for scene in &script.scenes {
+        labels.clear();
         let speakers: Vec<Option<usize>> = scene
             .elements
             .iter()
             .map(|e| {
-                (e.kind == ElementKind::Dialogue)
-                    .then(|| e.speaker.as_deref().and_then(|s| memo.get(inv, s).0))
-                    .flatten()
+                let (id, label) = match e.speaker.as_deref() {
+                    None => (None, false),
+                    // Dialogue speakers come in the order the inventory saw them.
+                    Some(s) if e.kind == ElementKind::Dialogue => slots
+                        .next()
+                        .and_then(|&k| resolved.get(k).copied())
+                        .unwrap_or_else(|| memo.get(inv, s)),
+                    Some(s) => memo.get(inv, s),
+                };
+                labels.push(label);
+                id.filter(|_| e.kind == ElementKind::Dialogue)
             })
             .collect();
         let partners = partners(&scene.elements, &speakers);
@@ -1029,11 +1162,12 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             let dialogue = el.kind == ElementKind::Dialogue;
             let speaker = speakers[i];
             // `年龄：7` under a character's bio: the age belongs to the last one named.
-            let label = el.speaker.as_deref().is_some_and(|s| memo.get(inv, s).1);
+            let label = labels[i];
+            let has_sui = sui.any_in(base, text.len());
             let field_age = if label {
-                ages::bare(text).or_else(|| ages::bio(text))
+                ages::bare(text).or_else(|| ages::bio_with(text, has_sui))
             } else if ages::is_age_field(text) {
-                ages::bio(text)
+                ages::bio_with(text, has_sui)
             } else {
                 None
             };
@@ -1049,7 +1183,13 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
                     .unwrap_or("");
                 if let Some(sp_name) = el.speaker.as_deref()
                     && let Some(at) = find_from_start(cue, sp_name)
-                    && let Some(f) = ages::after_name(&cue[at + sp_name.len()..])
+                    && let Some(f) = {
+                        let rest = &cue[at + sp_name.len()..];
+                        let from = el.span.start + at + sp_name.len();
+                        ages::after_name_with(rest, || {
+                            ages::near(rest, |t| sui.any_in(from, t.len()))
+                        })
+                    }
                 {
                     let s0 = el.span.start + at + sp_name.len();
                     acc.set_age(sp, f.age, s0 + f.range.start..s0 + f.range.end);
@@ -1064,9 +1204,9 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
                 {
                     acc.set_age(sp, age, el.span.start..el.text.start.max(el.span.start));
                 }
-                let bio = ages::bio(text);
+                let bio = ages::bio_with(text, has_sui);
                 let is_bio = bio.is_some();
-                if let Some(f) = bio.or_else(|| ages::self_stated(text)) {
+                if let Some(f) = bio.or_else(|| ages::self_stated_with(text, has_sui)) {
                     acc.set_age(sp, f.age, base + f.range.start..base + f.range.end);
                 }
                 if is_bio {
@@ -1076,7 +1216,7 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             } else if let Some(m) = mentions.first().filter(|m| m.start < 6) {
                 bio_subject = Some(m.id);
             }
-            mention_ages(text, base, &mentions, acc);
+            mention_ages(text, base, &mentions, sui, acc);
             if el.kind == ElementKind::Cast || el.kind == ElementKind::Title {
                 recent.extend(mentions.iter().map(|m| m.id));
                 continue;
@@ -1091,7 +1231,9 @@ fn scan(script: &Script, inv: &Inventory, matcher: &Matcher, hits: &Hits, acc: &
             };
             cue_hits(&ctx, &hits.cues, &el.text, acc);
             if dialogue {
-                group_address(text, base, speaker, &present, acc);
+                if marks.men.any_in(base, text.len()) || has_ascii_alpha(text.as_bytes()) {
+                    group_address(text, base, speaker, &present, acc);
+                }
             } else {
                 paren_descriptors(&ctx, base, acc);
             }
@@ -1184,9 +1326,9 @@ fn group_address(
     present: &[usize],
     acc: &mut Accumulator,
 ) {
-    // Every form contains `们` or ASCII letters (`d` and `b` have no other case forms): other
-    // lines skip the regex.
-    if !text.contains('们') && !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+    // Every form contains `们` or ASCII letters (`d` and `b` have no other case forms): the
+    // caller skips other lines. A cue counts only for someone present other than the speaker.
+    if !present.iter().any(|&id| Some(id) != speaker) {
         return;
     }
     for m in GROUP.find_iter(text) {
@@ -1234,19 +1376,18 @@ fn partners(elements: &[Element], speakers: &[Option<usize>]) -> Vec<Option<usiz
     out
 }
 
-/// Ages right after or right before a name in the text.
-fn mention_ages(text: &str, base: usize, mentions: &[Mention], acc: &mut Accumulator) {
-    // Where the text's last `岁` starts (searched once, when a name's gate first asks).
-    let mut last_sui: Option<Option<usize>> = None;
+/// Ages right after or right before a name in the text (`text` is the source at `base`, or
+/// empty).
+fn mention_ages(text: &str, base: usize, mentions: &[Mention], sui: &Marks, acc: &mut Accumulator) {
+    // Where the text's last `岁` starts (`text.rfind('岁')`, from the source's index).
+    let last_sui = sui.last_in(base, text.len()).map(|p| p - base);
     for m in mentions {
-        let has_sui = || {
-            last_sui
-                .get_or_insert_with(|| text.rfind('岁'))
-                .is_some_and(|p| p >= m.end)
-        };
+        let has_sui = || last_sui.is_some_and(|p| p >= m.end);
+        // The window before the name is the text's tail up to the name's start.
+        let window_has_sui = |w: &str| sui.any_in(base + m.start - w.len(), w.len());
         if let Some(f) = ages::after_name_with(&text[m.end..], has_sui) {
             acc.set_age(m.id, f.age, base + m.start..base + m.end + f.range.end);
-        } else if let Some(f) = ages::before_name(&text[..m.start]) {
+        } else if let Some(f) = ages::before_name_with(&text[..m.start], window_has_sui) {
             acc.set_age(m.id, f.age, base + f.range.start..base + m.end);
         }
     }
@@ -1870,6 +2011,49 @@ mod tests {
                 let mut v = vec![b'x'; 19];
                 v[at] = b;
                 assert_eq!(has_ascii_upper(&v), b.is_ascii_uppercase(), "{b} at {at}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Reading each distinct cast list item once gives what reading every item does.
+        #[test]
+        fn repeated_list_items_read_once(
+            lists in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec![
+                    "小宝（6岁）", "林墨琛（35岁，总裁）", "赵母", "乐乐（10岁）", "王秘书",
+                    "ZOE (6)", "**小宝**", "- 朵朵，女儿", "小朋友们", "",
+                ]), 1..5),
+                1..6,
+            ),
+        ) {
+            let texts: Vec<String> = lists.iter().map(|l| format!("人物：{}", l.join("、"))).collect();
+            let source = texts.join("\n");
+            let (mut shared, mut fresh) = (Inventory::default(), Inventory::default());
+            let mut memo = FastMap::default();
+            let mut base = 0;
+            for t in &texts {
+                let from = cast_label_end(t).unwrap_or(0);
+                shared.cast_list(&source[base..base + t.len()], base, from, &mut memo);
+                fresh.cast_list(&source[base..base + t.len()], base, from, &mut FastMap::default());
+                base += t.len() + 1;
+            }
+            proptest::prop_assert_eq!(format!("{:?}", shared.drafts), format!("{:?}", fresh.drafts));
+            proptest::prop_assert_eq!(shared.item_ages, fresh.item_ages);
+        }
+    }
+
+    #[test]
+    fn ascii_letters_found_in_any_position() {
+        for b in 0..=255u8 {
+            for at in 0..19 {
+                let mut v = vec![0xE5u8; 19];
+                v[at] = b;
+                assert_eq!(has_ascii_alpha(&v), b.is_ascii_alphabetic(), "{b} at {at}");
+                assert_eq!(
+                    has_ascii_alpha(&v[..at]),
+                    v[..at].iter().any(u8::is_ascii_alphabetic)
+                );
             }
         }
     }

@@ -211,7 +211,7 @@ pub fn after_name(rest: &str) -> Option<Found> {
 const GATE_WINDOW: usize = 256;
 
 /// A gate: `test` on `rest` when it is short; true (the pattern decides) when it is long.
-fn near(rest: &str, test: impl FnOnce(&str) -> bool) -> bool {
+pub fn near(rest: &str, test: impl FnOnce(&str) -> bool) -> bool {
     rest.len() > GATE_WINDOW || test(rest)
 }
 
@@ -244,13 +244,20 @@ pub fn after_name_with(rest: &str, has_sui: impl FnOnce() -> bool) -> Option<Fou
 
 /// An age phrase ending right where a name starts; `before` is the text up to the name.
 /// Only the last 80 bytes matter, so long lines cost nothing extra.
+#[cfg(test)]
 pub fn before_name(before: &str) -> Option<Found> {
+    before_name_with(before, |w| w.contains('岁'))
+}
+
+/// [`before_name`], told by `has_sui` whether the window it looks at (given as text, whose
+/// offset in `before` is `before.len() - window.len()`) contains `岁`.
+pub fn before_name_with(before: &str, has_sui: impl FnOnce(&str) -> bool) -> Option<Found> {
     let mut start = before.len().saturating_sub(80);
     while !before.is_char_boundary(start) {
         start += 1;
     }
     let window = &before[start..];
-    let gates = [window.contains('岁'), contains_ascii_ci(window, "old")];
+    let gates = [has_sui(window), contains_ascii_ci(window, "old")];
     let f = first_match(BEFORE_NAME.iter().zip(gates), window)?;
     // `小宝（6岁，林家的儿子）`: an age inside an open bracket belongs to the name before it.
     let head = &window[..f.range.start];
@@ -266,22 +273,30 @@ pub fn before_name(before: &str) -> Option<Found> {
 }
 
 /// A speaker stating their own age (`我…岁` needs `岁`; `I'm`/`I am` needs those letters).
+#[cfg(test)]
 pub fn self_stated(line: &str) -> Option<Found> {
+    self_stated_with(line, line.contains('岁'))
+}
+
+/// [`self_stated`], told whether `line` contains `岁` (`has_sui`).
+pub fn self_stated_with(line: &str, has_sui: bool) -> Option<Found> {
     // Every English form starts with `I`: most lines have none and skip the three searches.
     let en = memchr::memchr(b'I', line.as_bytes()).is_some()
         && (line.contains("I'm") || line.contains("I’m") || line.contains("I am"));
-    let gates = [line.contains('岁'), en];
+    let gates = [has_sui, en];
     first_match(SELF.iter().zip(gates), line)
 }
 
 /// A bio line or `年龄：` field (`岁`, a leading `年龄`/`年纪`, or a leading `age`).
+#[cfg(test)]
 pub fn bio(line: &str) -> Option<Found> {
+    bio_with(line, line.contains('岁'))
+}
+
+/// [`bio`], told whether `line` contains `岁` (`has_sui`).
+pub fn bio_with(line: &str, has_sui: bool) -> Option<Found> {
     let c1 = line.trim_start().chars().next();
-    let gates = [
-        line.contains('岁'),
-        c1 == Some('年'),
-        matches!(c1, Some('a' | 'A')),
-    ];
+    let gates = [has_sui, c1 == Some('年'), matches!(c1, Some('a' | 'A'))];
     first_match(BIO.iter().zip(gates), line)
 }
 

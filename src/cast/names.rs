@@ -12,6 +12,37 @@ pub fn is_zh(name: &str) -> bool {
     name.chars().any(is_cjk)
 }
 
+/// `str::trim`, answered from the end bytes when neither end can be whitespace (names from
+/// the parsers are already trimmed, and a trim walks both ends through the Unicode table).
+/// Every White_Space character starts with an ASCII space or control byte, `C2`, `E1`, `E2`
+/// or `E3`, and ends as one of the byte sequences tested below.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return s;
+    };
+    let may_start = |x: u8| matches!(x, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let n = b.len();
+    let may_end = if last < 0x80 {
+        may_start(last)
+    } else {
+        (n >= 2 && b[n - 2] == 0xC2 && matches!(last, 0x85 | 0xA0))
+            || (n >= 3
+                && matches!(
+                    (b[n - 3], b[n - 2], last),
+                    (0xE1, 0x9A, 0x80)
+                        | (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)
+                        | (0xE2, 0x81, 0x9F)
+                        | (0xE3, 0x80, 0x80)
+                ))
+    };
+    if may_start(first) || may_end {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// Key for looking a name up: ASCII names ignore case (`ZOE` = `Zoe`).
 pub fn key(name: &str) -> String {
     key_cow(name).into_owned()
@@ -20,7 +51,7 @@ pub fn key(name: &str) -> String {
 /// [`key`] without allocating when upper-casing changes nothing (Chinese names, CAPS names):
 /// ideographs, `·` and ASCII other than lowercase letters have no case mapping.
 pub fn key_cow(name: &str) -> std::borrow::Cow<'_, str> {
-    let t = name.trim();
+    let t = trim(name);
     let caseless = |c: char| (c.is_ascii() && !c.is_ascii_lowercase()) || is_cjk(c) || c == '·';
     if t.chars().all(caseless) {
         std::borrow::Cow::Borrowed(t)
@@ -123,7 +154,7 @@ pub fn is_label(name: &str) -> bool {
 
 /// Whether a string can be a character's name.
 pub fn valid_name(name: &str) -> bool {
-    let n = name.trim();
+    let n = trim(name);
     if n.is_empty() || n.len() > 48 || n.chars().any(|c| c.is_ascii_digit()) || is_label(n) {
         return false;
     }
@@ -369,7 +400,7 @@ fn is_elder_char(c: char) -> bool {
 /// What a name's form says: (cue, weight). At most one of each.
 pub fn name_cues(name: &str) -> Vec<(&'static str, f32)> {
     let mut out = Vec::new();
-    let n = name.trim();
+    let n = trim(name);
     let chars: Vec<char> = n.chars().collect();
     if is_zh(n) {
         zh_name_cues(&chars, &mut out);
@@ -379,32 +410,43 @@ pub fn name_cues(name: &str) -> Vec<(&'static str, f32)> {
     out
 }
 
+/// The first characters of `ADULT_WORDS` in [`zh_name_cues`] (a unit test checks them).
+const ADULT_FIRSTS: &str = "老秘护医经司管保律警助总先太夫董主阿叔";
+
+/// Words that make a Chinese name a diminutive wherever they are in it.
+const DIMINUTIVE_WORDS: [&str; 7] = ["萌宝", "崽", "团子", "奶包", "囡囡", "宝宝", "小宝"];
+
+/// The first characters of [`DIMINUTIVE_WORDS`] (a unit test checks them).
+const DIMINUTIVE_FIRSTS: &str = "萌崽团奶囡宝小";
+
+/// Adult roles that make a Chinese name an adult's wherever they are in it.
+const ADULT_WORDS: [&str; 22] = [
+    "老师",
+    "秘书",
+    "护士",
+    "医生",
+    "经理",
+    "司机",
+    "管家",
+    "保姆",
+    "律师",
+    "警官",
+    "助理",
+    "总裁",
+    "先生",
+    "太太",
+    "夫人",
+    "董事长",
+    "老板",
+    "主任",
+    "阿姨",
+    "叔叔",
+    "老爷",
+    "老太",
+];
+
 fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
     let s: String = chars.iter().collect();
-    const ADULT_WORDS: [&str; 22] = [
-        "老师",
-        "秘书",
-        "护士",
-        "医生",
-        "经理",
-        "司机",
-        "管家",
-        "保姆",
-        "律师",
-        "警官",
-        "助理",
-        "总裁",
-        "先生",
-        "太太",
-        "夫人",
-        "董事长",
-        "老板",
-        "主任",
-        "阿姨",
-        "叔叔",
-        "老爷",
-        "老太",
-    ];
     let child_noun_end = [
         "孩子们",
         "小朋友们",
@@ -425,7 +467,10 @@ fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
         && !(chars.len() == 2
             && chars[0] == chars[1]
             && !"妈爸爷奶叔姨婶舅姑伯婆嫂".contains(chars[0]));
-    if ADULT_WORDS.iter().any(|w| s.contains(w)) || elder_end || s.ends_with('总') {
+    // A word can be in the name only if its first character is (most names have none).
+    let adult_word = chars.iter().any(|c| ADULT_FIRSTS.contains(*c))
+        && ADULT_WORDS.iter().any(|w| s.contains(w));
+    if adult_word || elder_end || s.ends_with('总') {
         out.push(("adult-role", -0.3));
         return;
     }
@@ -439,9 +484,10 @@ fn zh_name_cues(chars: &[char], out: &mut Vec<(&'static str, f32)>) {
         ['小', x] => !is_common_surname(*x),
         [a, b] if a == b => true,
         [_, '宝'] | [_, '宝', '宝'] => true,
-        _ => ["萌宝", "崽", "团子", "奶包", "囡囡", "宝宝", "小宝"]
-            .iter()
-            .any(|w| s.contains(w)),
+        _ => {
+            chars.iter().any(|c| DIMINUTIVE_FIRSTS.contains(*c))
+                && DIMINUTIVE_WORDS.iter().any(|w| s.contains(w))
+        }
     };
     if diminutive {
         out.push(("name-form", 0.2));
@@ -567,6 +613,46 @@ pub fn same_person(short: &str, long: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_character_lists_match_the_words() {
+        let firsts = |ws: &[&str]| {
+            let mut v: Vec<char> = ws.iter().filter_map(|w| w.chars().next()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let sorted = |s: &str| {
+            let mut v: Vec<char> = s.chars().collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(sorted(ADULT_FIRSTS), firsts(&ADULT_WORDS));
+        assert_eq!(sorted(DIMINUTIVE_FIRSTS), firsts(&DIMINUTIVE_WORDS));
+    }
+
+    #[test]
+    fn trim_is_std_trim() {
+        let ends = [
+            "", " ", "\t", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}", "\u{200b}",
+            "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}", "\u{feff}", "\u{1c}", "a",
+            "宝", "·", "é", "\u{2080}", "\u{3001}", "\u{1681}",
+        ];
+        for a in ends {
+            for mid in ["", "小宝", "ZOE", " x "] {
+                for z in ends {
+                    let s = format!("{a}{mid}{z}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+        // Every character: alone and at either end.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("x{c}"), format!("{c}x")] {
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn items() {

@@ -203,9 +203,10 @@ fn trim_range(s: &str) -> (usize, usize) {
     let b = s.as_bytes();
     // Most lines start and end with a character whose first byte cannot begin whitespace:
     // answer those on bytes, without the general character test.
-    let start = match b.first() {
-        Some(&x) if !may_start_ws(x) => 0,
-        _ => s.len() - s.trim_start_matches(is_ws).len(),
+    let start = if may_begin_ws(b) {
+        s.len() - s.trim_start_matches(is_ws).len()
+    } else {
+        0
     };
     let end = if may_end_ws(b) {
         s.trim_end_matches(is_ws).len()
@@ -240,12 +241,31 @@ fn may_end_ws(b: &[u8]) -> bool {
     }
 }
 
+/// Whether text may start with an [`is_ws`] character, judged on its first bytes: false is
+/// certain. ASCII starts are tested as is; a multi-byte start only when its bytes spell one
+/// of the whitespace characters (so a line starting with `（`, `“` or `【`, whose lead bytes
+/// `EF`, `E2`, `E3` also lead whitespace, needs no character-by-character trim).
+#[inline]
+fn may_begin_ws(b: &[u8]) -> bool {
+    match b {
+        [] => false,
+        [x, ..] if *x < 0x80 => may_start_ws(*x),
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..]
+        | [0xEF, 0xBB, 0xBF, ..] => true,
+        _ => false,
+    }
+}
+
 /// `str::trim` (Unicode White_Space), answered on bytes when neither end can be whitespace.
 fn std_trim(s: &str) -> &str {
     let b = s.as_bytes();
     match b.first() {
         None => s,
-        Some(&x) if !may_start_ws(x) && !may_end_ws(b) => s,
+        Some(_) if !may_begin_ws(b) && !may_end_ws(b) => s,
         Some(_) => s.trim(),
     }
 }
@@ -765,9 +785,10 @@ fn take_while(s: &str, f: impl Fn(char) -> bool) -> usize {
 
 /// Length of the leading whitespace, answered from the first byte when it cannot start any.
 fn ws_prefix(s: &str) -> usize {
-    match s.as_bytes().first() {
-        Some(&x) if !may_start_ws(x) => 0,
-        _ => take_while(s, is_ws),
+    if may_begin_ws(s.as_bytes()) {
+        take_while(s, is_ws)
+    } else {
+        0
     }
 }
 
@@ -1944,6 +1965,29 @@ mod tests {
     fn some(text: &str, n: &str, t: &str, s: &str, p: &str) -> Option<Parts> {
         let o = |x: &str| (!x.is_empty()).then(|| x.to_string());
         Some((text.to_string(), o(n), o(t), o(s), o(p)))
+    }
+
+    #[test]
+    fn byte_trims_agree_with_char_trims() {
+        // Every character alone, at the start and at the end, and next to whitespace.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("{c}x"),
+                format!("x{c}"),
+                format!(" {c} "),
+                format!("{c}\u{3000}{c}"),
+            ] {
+                let t = s.trim_matches(is_ws);
+                let start = s.len() - s.trim_start_matches(is_ws).len();
+                assert_eq!(trim_range(&s), (start, start + t.len()), "{s:?}");
+                assert_eq!(ws_prefix(&s), start, "{s:?}");
+                assert_eq!(std_trim(&s), s.trim(), "{s:?}");
+                if !may_begin_ws(s.as_bytes()) {
+                    assert_eq!(start, 0, "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
