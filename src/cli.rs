@@ -359,8 +359,7 @@ fn run_check(args: CheckArgs) -> u8 {
         if let Some(e) = &f.error {
             unreadable.push(format!("error: {}: {e}", f.path));
         }
-        let text = streamer.file(f);
-        sink.write(&text)
+        sink.with(|out| streamer.file(f, out))
     });
     if let Err(e) = ran {
         sink.abandon();
@@ -387,7 +386,9 @@ fn run_check(args: CheckArgs) -> u8 {
 /// replaces it only once the report is complete (an interrupted run leaves the old one).
 enum Sink {
     Stdout {
-        out: std::io::StdoutLock<'static>,
+        /// Buffered: a report is written in many small pieces, and standard output alone
+        /// would write each line as it comes. Flushed after every file.
+        out: std::io::BufWriter<std::io::StdoutLock<'static>>,
         failed: Option<std::io::Error>,
     },
     File {
@@ -402,7 +403,7 @@ impl Sink {
     fn open(output: Option<&std::path::Path>) -> Result<Sink, u8> {
         let Some(path) = output else {
             return Ok(Sink::Stdout {
-                out: std::io::stdout().lock(),
+                out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
                 failed: None,
             });
         };
@@ -423,14 +424,24 @@ impl Sink {
 
     /// Write one piece; `Break` once writing has failed (a closed pipe, a full disk).
     fn write(&mut self, text: &str) -> ControlFlow<()> {
-        let (out, failed): (&mut dyn Write, _) = match self {
-            Sink::Stdout { out, failed } => (out, failed),
-            Sink::File { out, failed, .. } => (out, failed),
+        self.with(|out| out.write_all(text.as_bytes()))
+    }
+
+    /// Let `write` write one file's part; `Break` once writing has failed. Standard output
+    /// is flushed after each part, so a reader sees each file as soon as it is done.
+    fn with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> ControlFlow<()> {
+        let (out, failed, flush): (&mut dyn Write, _, _) = match self {
+            Sink::Stdout { out, failed } => (out, failed, true),
+            Sink::File { out, failed, .. } => (out, failed, false),
         };
         if failed.is_some() {
             return ControlFlow::Break(());
         }
-        match out.write_all(text.as_bytes()) {
+        let done = write(&mut *out).and_then(|()| if flush { out.flush() } else { Ok(()) });
+        match done {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => {
                 *failed = Some(e);

@@ -14,36 +14,45 @@ fn escape_prop(s: &str) -> String {
 }
 
 pub fn report(files: &[FileReport]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for f in files {
-        if let Some(e) = &f.error {
-            out.push_str(&format!(
-                "::error file={}::{}\n",
-                escape_prop(&f.path),
-                escape_data(e)
-            ));
-        }
-        for d in &f.diagnostics {
-            let level = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            let title = match d.prohibition {
-                Some(p) => format!("{} ({})", d.rule, p.id()),
-                None => d.rule.clone(),
-            };
-            out.push_str(&format!(
-                "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_prop(&f.path),
-                d.line,
-                d.column,
-                d.end_line,
-                d.end_column,
-                escape_prop(&title),
-                escape_data(&format!("{} — {}", d.message, d.help)),
-            ));
-        }
+        // Writing into memory cannot fail.
+        let _ = write_file(f, &mut out);
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One file's commands, written to `out` one by one.
+pub fn write_file(f: &FileReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if let Some(e) = &f.error {
+        writeln!(
+            out,
+            "::error file={}::{}",
+            escape_prop(&f.path),
+            escape_data(e)
+        )?;
+    }
+    for d in &f.diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let title = match d.prohibition {
+            Some(p) => format!("{} ({})", d.rule, p.id()),
+            None => d.rule.clone(),
+        };
+        writeln!(
+            out,
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_prop(&f.path),
+            d.line,
+            d.column,
+            d.end_line,
+            d.end_column,
+            escape_prop(&title),
+            escape_data(&format!("{} — {}", d.message, d.help)),
+        )?;
+    }
+    Ok(())
 }

@@ -19,18 +19,21 @@ fn esc(s: &str) -> String {
 /// What comes before the first file.
 pub const HEAD: &str = "<!doctype html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>dramalint report</title>\n<style>body{font-family:sans-serif;margin:2em;display:flex;flex-direction:column;align-items:flex-start}h1{order:-2}#summary{order:-1}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}.error{color:#b00}.warning{color:#a60}.info{color:#06a}</style></head><body>\n<h1>dramalint report</h1>\n";
 
-/// One file's section.
-pub fn file(f: &FileReport) -> String {
-    let mut s = format!("<section><h2>{}</h2>\n", esc(&f.path));
+/// One file's section, written to `out` row by row.
+pub fn write_file(f: &FileReport, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "<section><h2>{}</h2>", esc(&f.path))?;
     if let Some(e) = &f.error {
-        let _ = writeln!(s, "<p class=\"error\">error: {}</p>", esc(e));
+        writeln!(out, "<p class=\"error\">error: {}</p>", esc(e))?;
     } else if f.diagnostics.is_empty() {
-        s.push_str("<p>no problems</p>\n");
+        writeln!(out, "<p>no problems</p>")?;
     } else {
-        s.push_str("<table><tr><th>line</th><th>scene</th><th>severity</th><th>rule</th><th>message</th><th>excerpt</th><th>help</th></tr>\n");
+        writeln!(
+            out,
+            "<table><tr><th>line</th><th>scene</th><th>severity</th><th>rule</th><th>message</th><th>excerpt</th><th>help</th></tr>"
+        )?;
         for d in &f.diagnostics {
-            let _ = writeln!(
-                s,
+            writeln!(
+                out,
                 "<tr><td>{}:{}</td><td>{}</td><td class=\"{sev}\">{sev}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 d.line,
                 d.column,
@@ -40,12 +43,11 @@ pub fn file(f: &FileReport) -> String {
                 esc(&d.excerpt),
                 esc(&d.help),
                 sev = d.severity.as_str(),
-            );
+            )?;
         }
-        s.push_str("</table>\n");
+        writeln!(out, "</table>")?;
     }
-    s.push_str("</section>\n");
-    s
+    writeln!(out, "</section>")
 }
 
 /// The summary, then the end of the page.
@@ -72,10 +74,11 @@ pub fn finish(t: &Tally) -> String {
 
 /// The whole page at once: the streamed pieces joined.
 pub fn report(files: &[FileReport]) -> String {
-    let mut s = String::from(HEAD);
+    let mut out = Vec::from(HEAD);
     for f in files {
-        s.push_str(&file(f));
+        // Writing into memory cannot fail.
+        let _ = write_file(f, &mut out);
     }
-    s.push_str(&finish(&Tally::of(files)));
-    s
+    out.extend_from_slice(finish(&Tally::of(files)).as_bytes());
+    String::from_utf8(out).unwrap_or_default()
 }

@@ -228,16 +228,27 @@ pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
         .with_links(false)
 }
 
-/// One file's block: written in one piece so parallel output never interleaves.
+/// One file's block.
 pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_file(f, handler, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_file`], written to `out` one diagnostic at a time.
+pub fn write_file(
+    f: &FileReport,
+    handler: &GraphicalReportHandler,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if let Some(e) = &f.error {
-        out.push_str(&format!("error: {}: {e}\n\n", f.path));
-        return out;
+        return write!(out, "error: {}: {e}\n\n", f.path);
     }
     let Some(src) = &f.source else {
-        return out;
+        return Ok(());
     };
+    let mut s = String::new();
     for d in &f.diagnostics {
         let title = match d.prohibition {
             Some(p) => format!("[{} · {} · {}] {}", p.id(), p.zh(), p.short_en(), d.message),
@@ -254,13 +265,13 @@ pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
             },
             title,
         };
-        let mut s = String::new();
+        s.clear();
         if handler.render_report(&mut s, &r).is_ok() {
-            out.push_str(&s);
-            out.push('\n');
+            s.push('\n');
+            out.write_all(s.as_bytes())?;
         }
     }
-    out
+    Ok(())
 }
 
 /// `3 problems (2 errors, 1 warning) in 2 of 5 files; 1 file could not be read`.

@@ -5,6 +5,7 @@ use crate::check::{Diagnostic, FileReport};
 use crate::rules::{Prohibition, Severity};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::io::Write;
 
 /// A diagnostic as the report writes it (fields in contract order), serialized straight from
 /// the borrowed data: a file with tens of thousands of findings built a `Value` tree several
@@ -127,38 +128,41 @@ pub const HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
 
 /// One file's entry in the pretty report, with the separator before it.
 pub fn entry(f: &FileReport, first: bool) -> String {
-    let mut out = Vec::from(if first { "\n    " } else { ",\n    " });
-    let w = Padded {
-        out: &mut out,
-        pad: b"    ",
-    };
-    if serde_json::to_writer_pretty(w, &FileOut::from(f)).is_err() {
-        return String::new();
-    }
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_entry(f, first, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`entry`], written to `out` as it is serialized: a file with hundreds of thousands of
+/// findings is never held as one string.
+pub fn write_entry(f: &FileReport, first: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(if first { b"\n    " } else { b",\n    " })?;
+    let w = Padded { out, pad: b"    " };
+    serde_json::to_writer_pretty(w, &FileOut::from(f)).map_err(std::io::Error::from)
 }
 
 /// Pads every line after the first as it is written. Pretty JSON has raw newlines only
 /// between tokens (strings escape theirs), so this indents the whole entry in one pass.
-pub(crate) struct Padded<'a> {
-    pub(crate) out: &'a mut Vec<u8>,
+pub(crate) struct Padded<W> {
+    pub(crate) out: W,
     pub(crate) pad: &'static [u8],
 }
 
-impl std::io::Write for Padded<'_> {
+impl<W: Write> Write for Padded<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut rest = buf;
         while let Some(i) = memchr::memchr(b'\n', rest) {
-            self.out.extend_from_slice(&rest[..=i]);
-            self.out.extend_from_slice(self.pad);
+            self.out.write_all(&rest[..=i])?;
+            self.out.write_all(self.pad)?;
             rest = &rest[i + 1..];
         }
-        self.out.extend_from_slice(rest);
+        self.out.write_all(rest)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -195,9 +199,16 @@ pub fn lines(files: &[FileReport]) -> String {
 }
 
 pub fn file_line(f: &FileReport) -> String {
-    let mut s = serde_json::to_string(&FileOut::from(f)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_line(f, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`file_line`], written to `out` as it is serialized.
+pub fn write_line(f: &FileReport, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &FileOut::from(f))?;
+    out.write_all(b"\n")
 }
 
 pub fn summary_line(t: &Tally) -> String {

@@ -11,6 +11,7 @@ use crate::engine::Engine;
 use crate::rules::Severity;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::io::Write;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -64,9 +65,9 @@ impl Sarif {
         s
     }
 
-    /// One file's results, each with the separator before it; an unreadable file is kept as
-    /// a notification for the end.
-    pub fn file(&mut self, f: &FileReport) -> String {
+    /// One file's results, each with the separator before it, written to `out` one by one;
+    /// an unreadable file is kept as a notification for the end.
+    pub fn write_file(&mut self, f: &FileReport, out: &mut dyn Write) -> std::io::Result<()> {
         if let Some(err) = &f.error {
             self.notifications.push(json!({
                 "level": "error",
@@ -74,7 +75,6 @@ impl Sarif {
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&f.path)}}}],
             }));
         }
-        let mut out = Vec::new();
         for d in &f.diagnostics {
             let idx = match self.index.get(&d.rule) {
                 Some(&i) => i,
@@ -99,17 +99,16 @@ impl Sarif {
                 }}],
                 "properties": {"prohibition": d.prohibition.map(|p| p.id()), "scene": d.scene, "character": d.character},
             });
-            out.extend_from_slice(if self.results == 0 { b"\n" } else { b",\n" });
-            out.extend_from_slice(RESULT_PAD);
+            out.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+            out.write_all(RESULT_PAD)?;
+            self.results += 1;
             let w = super::json::Padded {
-                out: &mut out,
+                out: &mut *out,
                 pad: RESULT_PAD,
             };
-            // Writing into memory cannot fail.
-            let _ = serde_json::to_writer_pretty(w, &result);
-            self.results += 1;
+            serde_json::to_writer_pretty(w, &result)?;
         }
-        String::from_utf8(out).unwrap_or_default()
+        Ok(())
     }
 
     /// Closes the results, then the invocation and the tool with its complete rule list.
@@ -147,10 +146,11 @@ impl Sarif {
 /// The whole report at once: the streamed pieces joined.
 pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
     let mut sarif = Sarif::new(engine);
-    let mut s = String::from(HEAD);
+    let mut out = Vec::from(HEAD);
     for f in files {
-        s.push_str(&sarif.file(f));
+        // Writing into memory cannot fail.
+        let _ = sarif.write_file(f, &mut out);
     }
-    s.push_str(&sarif.finish());
-    s
+    out.extend_from_slice(sarif.finish().as_bytes());
+    String::from_utf8(out).unwrap_or_default()
 }

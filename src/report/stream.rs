@@ -1,10 +1,11 @@
 //! Reports written file by file as results arrive, so memory does not grow with the number of
-//! files: each call returns the text to write next, and only the running [`Tally`] is kept
-//! (SARIF also keeps its rule list and one notification per unreadable file).
+//! files: each file's part is written as it is rendered, and only the running [`Tally`] is
+//! kept (SARIF also keeps its rule list and one notification per unreadable file).
 
 use super::{Tally, github, html, human, json, sarif};
 use crate::check::FileReport;
 use crate::engine::Engine;
+use std::io::Write;
 
 /// The output formats, as the streamer sees them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,18 +52,19 @@ impl Streamer {
         }
     }
 
-    /// The text for the next file.
-    pub fn file(&mut self, f: FileReport) -> String {
+    /// Writes the next file's part of the report to `out`, piece by piece: a file with a
+    /// huge number of findings is never held as one string.
+    pub fn file(&mut self, f: FileReport, out: &mut dyn Write) -> std::io::Result<()> {
         let first = self.tally.files == 0;
         self.tally.add(&f);
         match (self.kind, &self.handler, &mut self.sarif) {
-            (Kind::Human { .. }, Some(h), _) => human::render_file(&f, h),
-            (Kind::Json, _, _) => json::entry(&f, first),
-            (Kind::Jsonl, _, _) => json::file_line(&f),
-            (Kind::Github, _, _) => github::report(std::slice::from_ref(&f)),
-            (Kind::Sarif, _, Some(s)) => s.file(&f),
-            (Kind::Html, _, _) => html::file(&f),
-            _ => String::new(),
+            (Kind::Human { .. }, Some(h), _) => human::write_file(&f, h, out),
+            (Kind::Json, _, _) => json::write_entry(&f, first, out),
+            (Kind::Jsonl, _, _) => json::write_line(&f, out),
+            (Kind::Github, _, _) => github::write_file(&f, out),
+            (Kind::Sarif, _, Some(s)) => s.write_file(&f, out),
+            (Kind::Html, _, _) => html::write_file(&f, out),
+            _ => Ok(()),
         }
     }
 
