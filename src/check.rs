@@ -21,11 +21,13 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 /// One reported problem, resolved for output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: String,
+    /// The rule id, message and help are the rule's own, shared by every diagnostic of the
+    /// rule in a file: a file with many findings holds one copy of each.
+    pub rule: Arc<str>,
     pub prohibition: Option<Prohibition>,
     pub severity: Severity,
-    pub message: String,
-    pub help: String,
+    pub message: Arc<str>,
+    pub help: Arc<str>,
     pub scene: Option<usize>,
     pub span: Range<usize>,
     pub line: usize,
@@ -646,6 +648,8 @@ pub fn diagnose(
     let mut sups = suppress::collect(script, &lines);
     let mut out = Vec::new();
     let mut cols = Columns::default();
+    // Per rule reported in this file: its id, message and help, shared by its diagnostics.
+    let mut texts: HashMap<usize, RuleTexts> = HashMap::new();
     for f in findings {
         let rule = &engine.rules[f.rule];
         let Some(sev) = config::effective_severity(cfg, &rule.id, rule.prohibition, rule.severity)
@@ -663,15 +667,18 @@ pub fn diagnose(
             s.used = true;
             continue;
         }
+        let shared = texts.entry(f.rule).or_insert_with(|| RuleTexts {
+            rule: Arc::from(rule.id.as_str()),
+            message: Arc::from(rule.message.as_str()),
+            help: Arc::from(rule.help.as_str()),
+        });
         out.push(make_diag(
             script,
             &lines,
             &mut cols,
-            &rule.id,
+            shared,
             rule.prohibition,
             sev,
-            &rule.message,
-            &rule.help,
             Some(f.scene),
             f.span,
             f.character,
@@ -696,11 +703,9 @@ pub fn diagnose(
                 script,
                 &lines,
                 &mut cols,
-                "dramalint.suppression.no-reason",
+                &RuleTexts::new("dramalint.suppression.no-reason", m, h),
                 None,
                 Severity::Warning,
-                m,
-                h,
                 scene,
                 s.span.clone(),
                 None,
@@ -722,11 +727,9 @@ pub fn diagnose(
                 script,
                 &lines,
                 &mut cols,
-                "dramalint.suppression.unused",
+                &RuleTexts::new("dramalint.suppression.unused", m, h),
                 None,
                 Severity::Warning,
-                m,
-                h,
                 scene,
                 s.span.clone(),
                 None,
@@ -808,16 +811,31 @@ fn excerpt(src: &str, line: std::ops::Range<usize>, span: &Range<usize>) -> Stri
     src.get(from..to).unwrap_or("").trim().to_string()
 }
 
+/// A rule's id, message and help, as its diagnostics share them.
+struct RuleTexts {
+    rule: Arc<str>,
+    message: Arc<str>,
+    help: Arc<str>,
+}
+
+impl RuleTexts {
+    fn new(rule: &str, message: &str, help: &str) -> RuleTexts {
+        RuleTexts {
+            rule: Arc::from(rule),
+            message: Arc::from(message),
+            help: Arc::from(help),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn make_diag(
     script: &Script,
     lines: &LineIndex,
     cols: &mut Columns,
-    rule: &str,
+    texts: &RuleTexts,
     prohibition: Option<Prohibition>,
     severity: Severity,
-    message: &str,
-    help: &str,
     scene: Option<usize>,
     span: Range<usize>,
     character: Option<String>,
@@ -834,11 +852,11 @@ fn make_diag(
     };
     let excerpt = excerpt(src, lines.line_span(src, line), &span);
     Diagnostic {
-        rule: rule.to_string(),
+        rule: texts.rule.clone(),
         prohibition,
         severity,
-        message: message.to_string(),
-        help: help.to_string(),
+        message: texts.message.clone(),
+        help: texts.help.clone(),
         scene,
         span,
         line,

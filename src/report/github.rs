@@ -40,7 +40,7 @@ pub fn write_file(f: &FileReport, out: &mut dyn std::io::Write) -> std::io::Resu
         };
         let title = match d.prohibition {
             Some(p) => format!("{} ({})", d.rule, p.id()),
-            None => d.rule.clone(),
+            None => d.rule.to_string(),
         };
         writeln!(
             out,

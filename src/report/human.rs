@@ -252,7 +252,7 @@ pub fn write_file(
     for d in &f.diagnostics {
         let title = match d.prohibition {
             Some(p) => format!("[{} · {} · {}] {}", p.id(), p.zh(), p.short_en(), d.message),
-            None => d.message.clone(),
+            None => d.message.to_string(),
         };
         let r = Rendered {
             d,

@@ -76,18 +76,18 @@ impl Sarif {
             }));
         }
         for d in &f.diagnostics {
-            let idx = match self.index.get(&d.rule) {
+            let idx = match self.index.get(&*d.rule) {
                 Some(&i) => i,
                 None => {
                     let i = self.rules.len();
-                    self.index.insert(d.rule.clone(), i);
+                    self.index.insert(d.rule.to_string(), i);
                     self.rules
-                        .push(json!({"id": d.rule, "shortDescription": {"text": d.message}}));
+                        .push(json!({"id": &*d.rule, "shortDescription": {"text": &*d.message}}));
                     i
                 }
             };
             let result = json!({
-                "ruleId": d.rule,
+                "ruleId": &*d.rule,
                 "ruleIndex": idx,
                 "level": level(d.severity),
                 "message": {"text": format!("{} {}", d.message, d.help)},
