@@ -207,40 +207,36 @@ fn cast_label_end(text: &str) -> Option<usize> {
 
 /// Whether `b` holds an ASCII capital, eight bytes at a time.
 fn has_ascii_upper(b: &[u8]) -> bool {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Per byte, with the high bit cleared first so no carry crosses bytes: the high bit
-        // is set from b'A' by the first sum and from b'Z' + 1 by the second.
-        let x = w & !HI;
-        let ge_a = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F);
-        let gt_z = x.wrapping_add(0x2525_2525_2525_2525);
-        if ge_a & !gt_z & !w & HI != 0 {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(u8::is_ascii_uppercase)
+    has_ascii_in(b, b'A', b'Z', 0)
 }
 
-/// Whether `b` holds an ASCII letter, eight bytes at a time (as [`has_ascii_upper`], with
-/// case folded first: setting bit 5 maps `A..=Z` onto `a..=z` and no other byte onto them).
+/// Whether `b` holds an ASCII letter, eight bytes at a time: setting bit 5 maps `A..=Z` onto
+/// `a..=z` and no other byte onto them.
 fn has_ascii_alpha(b: &[u8]) -> bool {
+    has_ascii_in(b, b'a', b'z', 0x20)
+}
+
+/// Whether some byte of `b`, with the bits of `set` set, lies in `lo..=hi` (ASCII bounds),
+/// tested eight bytes at a time.
+fn has_ascii_in(b: &[u8], lo: u8, hi: u8, set: u8) -> bool {
     const HI: u64 = 0x8080_8080_8080_8080;
+    let splat = |x: u8| u64::from_le_bytes([x; 8]);
+    let (to_lo, past_hi) = (splat(0x80 - lo), splat(0x7F - hi));
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
-            | 0x2020_2020_2020_2020;
-        // Per byte, high bit cleared first so no carry crosses bytes: the high bit is set
-        // from b'a' by the first sum and from b'z' + 1 by the second.
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) | splat(set);
+        // Per byte, with the high bit cleared first so no carry crosses bytes: the high bit
+        // is set from `lo` by the first sum and from `hi + 1` by the second; bytes that had
+        // it set (not ASCII) are left out.
         let x = w & !HI;
-        let ge_a = x.wrapping_add(0x1F1F_1F1F_1F1F_1F1F);
-        let gt_z = x.wrapping_add(0x0505_0505_0505_0505);
-        if ge_a & !gt_z & !w & HI != 0 {
+        if x.wrapping_add(to_lo) & !x.wrapping_add(past_hi) & !w & HI != 0 {
             return true;
         }
     }
-    chunks.remainder().iter().any(u8::is_ascii_alphabetic)
+    chunks
+        .remainder()
+        .iter()
+        .any(|&c| (lo..=hi).contains(&(c | set)))
 }
 
 /// English CAPS name candidates: words of two or more capitals (`MS. GREEN`, `O'BRIEN`).
