@@ -359,7 +359,7 @@ fn run_check(args: CheckArgs) -> u8 {
         if let Some(e) = &f.error {
             unreadable.push(format!("error: {}: {e}", f.path));
         }
-        sink.with(|out| streamer.file(f, out))
+        sink.with(|out| streamer.file(&f, out))
     });
     if let Err(e) = ran {
         sink.abandon();

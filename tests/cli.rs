@@ -490,3 +490,42 @@ fn html_report_lists_each_file_and_totals_matching_json() {
     );
     assert!(page.contains(&totals), "{totals}\n{page}");
 }
+
+#[test]
+fn whole_report_functions_print_what_the_cli_streams() {
+    // The library's whole-report functions join the same pieces the CLI writes file by file.
+    use dramalint::check::{CheckOptions, FileReport, run_each};
+    use dramalint::report::{github, html, human, json, sarif};
+    let d = mixed_folder();
+    let root = d.path().to_string_lossy().into_owned();
+    let opts = CheckOptions {
+        paths: vec![d.path().to_path_buf()],
+        min_severity: Some(dramalint::rules::Severity::Warning),
+        max_file_size: Some(dramalint::check::DEFAULT_MAX_FILE_SIZE),
+        keep_source: true,
+        ..CheckOptions::default()
+    };
+    let mut files: Vec<FileReport> = Vec::new();
+    run_each(&opts, |f| {
+        files.push(f);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert!(files.iter().any(|f| !f.diagnostics.is_empty()));
+    let engine =
+        dramalint::engine::Engine::new(dramalint::rules::RuleSet::defaults().unwrap()).unwrap();
+    let cases: [(&str, String); 6] = [
+        ("json", json::report(&files)),
+        ("jsonl", json::lines(&files)),
+        ("sarif", sarif::report(&files, Some(&engine))),
+        ("github", github::report(&files)),
+        ("html", html::report(&files)),
+        // The test binary runs with NO_COLOR and COLUMNS=200 (tests/common).
+        ("human", human::render(&files, false, 200)),
+    ];
+    for (format, text) in cases {
+        let r = common::run(d.path(), &["check", &root, "--format", format]);
+        assert_eq!(r.code, 2, "{format}: d.txt is unreadable");
+        assert_eq!(text, r.stdout, "{format}");
+    }
+}

@@ -7,14 +7,13 @@ pub mod suppress;
 
 use crate::automaton::{Overlapping, TRIE_DFA_AFTER};
 use crate::cast::Cast;
-use crate::rules::compile::{Cues, ascii_word_bounded, build_dfa_automaton};
+use crate::rules::compile::{Cues, ascii_word_bounded, build_dfa_automaton, contains_literal};
 use crate::rules::schema::Window;
 use crate::rules::{Lang, Prohibition, Rule, RuleSet, ScopeKind, Severity};
 use crate::script::{ElementKind, Script};
 use aho_corasick::{AhoCorasick, MatchKind};
 use context::{Analysis, is_clause_break, sentences};
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// One finding: a value, rendered later.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,22 +77,12 @@ impl Lit {
     /// Does `hay` contain the literal (ignoring ASCII case when it holds a letter)?
     fn occurs_in(&self, hay: &[u8]) -> bool {
         let lit = self.bytes.as_slice();
-        let Some(&first) = lit.first() else {
-            return true;
-        };
+        if self.fold || hay.len() < 64 {
+            // Short texts: a one-off search builds no searcher.
+            return contains_literal(hay, lit);
+        }
         if hay.len() < lit.len() {
             return false;
-        }
-        if self.fold {
-            // Candidates start with the first byte in either case.
-            let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-            let last_start = hay.len() - lit.len();
-            return memchr::memchr2_iter(lo, up, &hay[..=last_start])
-                .any(|i| hay[i..i + lit.len()].eq_ignore_ascii_case(lit));
-        }
-        if hay.len() < 64 {
-            // Short texts: a one-off search builds no searcher.
-            return memchr::memmem::find(hay, lit).is_some();
         }
         self.finder
             .get_or_init(|| Box::new(memchr::memmem::Finder::new(lit).into_owned()))
@@ -594,14 +583,14 @@ impl Engine {
         let an = &sc.an;
         let &Place { sp, ep, sents, si } = at;
         let source = an.script.source.as_str();
-        let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
         if negated(sc, rule, &sentence, &hit) {
             return None;
         }
-        if !rule.unless_sentence.is_empty()
-            && windows.any_in((ri, 0), &rule.unless_sentence, source, &unless_window)
-        {
-            return None;
+        if !rule.unless_sentence.is_empty() {
+            let unless_window = window_range(an, rule.unless_window, sp, ep, sents, si, &sentence);
+            if windows.any_in((ri, 0), &rule.unless_sentence, source, &unless_window) {
+                return None;
+            }
         }
         let window = window_range(an, rule.window, sp, ep, sents, si, &sentence);
         if !rule.with.is_empty() && !windows.any_in((ri, 1), &rule.with, source, &window) {
@@ -780,12 +769,29 @@ fn cue_automaton(list: &[&str]) -> AhoCorasick {
     .unwrap_or_else(|_| unreachable!("static list builds"))
 }
 
-/// Cheering or gloating words around an act: each language's automaton is built when a script
-/// in it first needs one (a one-file run builds one of the two).
-static ENDORSE: [LazyLock<AhoCorasick>; 2] = [
-    LazyLock::new(|| cue_automaton(ENDORSE_ZH)),
-    LazyLock::new(|| cue_automaton(ENDORSE_EN)),
-];
+/// A static cue list in each language, with each language's automaton built when a script in
+/// it first needs one (a one-file run builds one of the two).
+struct PerLang {
+    lists: [&'static [&'static str]; 2],
+    built: [std::sync::OnceLock<AhoCorasick>; 2],
+}
+
+impl PerLang {
+    const fn new(zh: &'static [&'static str], en: &'static [&'static str]) -> PerLang {
+        PerLang {
+            lists: [zh, en],
+            built: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
+        }
+    }
+
+    fn get(&self, lang: Lang) -> &AhoCorasick {
+        let i = lang_slot(lang);
+        self.built[i].get_or_init(|| cue_automaton(self.lists[i]))
+    }
+}
+
+/// Cheering or gloating words around an act.
+static ENDORSE: PerLang = PerLang::new(ENDORSE_ZH, ENDORSE_EN);
 
 const ENDORSE_ZH: &[&str] = &[
     "爽",
@@ -833,11 +839,8 @@ const ENDORSE_EN: &[&str] = &[
     "grins with pride",
 ];
 
-/// Apology, correction or consequence words, per language as [`ENDORSE`].
-static CORRECT: [LazyLock<AhoCorasick>; 2] = [
-    LazyLock::new(|| cue_automaton(CORRECT_ZH)),
-    LazyLock::new(|| cue_automaton(CORRECT_EN)),
-];
+/// Apology, correction or consequence words.
+static CORRECT: PerLang = PerLang::new(CORRECT_ZH, CORRECT_EN);
 
 const CORRECT_ZH: &[&str] = &[
     "道歉",
@@ -900,13 +903,14 @@ fn scene_cues(an: &Analysis, sp: usize) -> SceneCues {
     let scene = &an.script.scenes[sp];
     let text = an.script.source.get(scene.span.clone()).unwrap_or("");
     let base = scene.span.start;
-    let slot = lang_slot(an.lang);
     SceneCues {
-        endorse: ENDORSE[slot]
+        endorse: ENDORSE
+            .get(an.lang)
             .find_iter(text)
             .map(|m| base + m.start())
             .collect(),
-        last_correction: CORRECT[slot]
+        last_correction: CORRECT
+            .get(an.lang)
             .find_iter(text)
             .last()
             .map(|m| base + m.start()),

@@ -14,12 +14,7 @@ fn escape_prop(s: &str) -> String {
 }
 
 pub fn report(files: &[FileReport]) -> String {
-    let mut out = Vec::new();
-    for f in files {
-        // Writing into memory cannot fail.
-        let _ = write_file(f, &mut out);
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::stream::render(super::stream::Kind::Github, files, None)
 }
 
 /// One file's commands, written to `out` one by one.

@@ -74,11 +74,5 @@ pub fn finish(t: &Tally) -> String {
 
 /// The whole page at once: the streamed pieces joined.
 pub fn report(files: &[FileReport]) -> String {
-    let mut out = Vec::from(HEAD);
-    for f in files {
-        // Writing into memory cannot fail.
-        let _ = write_file(f, &mut out);
-    }
-    out.extend_from_slice(finish(&Tally::of(files)).as_bytes());
-    String::from_utf8(out).unwrap_or_default()
+    super::stream::render(super::stream::Kind::Html, files, None)
 }

@@ -207,13 +207,7 @@ impl miette::Diagnostic for Rendered<'_> {
 
 /// Render every file's diagnostics and errors. `color` chooses the theme; `width` wraps.
 pub fn render(files: &[FileReport], color: bool, width: usize) -> String {
-    let handler = handler(color, width);
-    let mut out = String::new();
-    for f in files {
-        out.push_str(&render_file(f, &handler));
-    }
-    out.push_str(&summary(&Tally::of(files)));
-    out
+    super::stream::render(super::stream::Kind::Human { color, width }, files, None)
 }
 
 /// The miette renderer every file's block goes through.
@@ -230,10 +224,7 @@ pub fn handler(color: bool, width: usize) -> GraphicalReportHandler {
 
 /// One file's block.
 pub fn render_file(f: &FileReport, handler: &GraphicalReportHandler) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_file(f, handler, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write_file(f, handler, out))
 }
 
 /// [`render_file`], written to `out` one diagnostic at a time.

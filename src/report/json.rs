@@ -113,14 +113,9 @@ pub fn summary(t: &Tally) -> Value {
     })
 }
 
-/// The whole report, pretty-printed: the streamed pieces joined.
+/// The whole report, pretty-printed.
 pub fn report(files: &[FileReport]) -> String {
-    let mut s = String::from(HEAD);
-    for (i, f) in files.iter().enumerate() {
-        s.push_str(&entry(f, i == 0));
-    }
-    s.push_str(&tail(&Tally::of(files)));
-    s
+    super::stream::render(super::stream::Kind::Json, files, None)
 }
 
 /// What a pretty report starts with.
@@ -128,10 +123,7 @@ pub const HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
 
 /// One file's entry in the pretty report, with the separator before it.
 pub fn entry(f: &FileReport, first: bool) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_entry(f, first, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write_entry(f, first, out))
 }
 
 /// [`entry`], written to `out` as it is serialized: a file with hundreds of thousands of
@@ -190,19 +182,11 @@ fn indent_into(out: &mut String, text: &str, pad: &str) {
 
 /// One line a file, then `{"summary": …}`.
 pub fn lines(files: &[FileReport]) -> String {
-    let mut s = String::new();
-    for f in files {
-        s.push_str(&file_line(f));
-    }
-    s.push_str(&summary_line(&Tally::of(files)));
-    s
+    super::stream::render(super::stream::Kind::Jsonl, files, None)
 }
 
 pub fn file_line(f: &FileReport) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = write_line(f, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write_line(f, out))
 }
 
 /// [`file_line`], written to `out` as it is serialized.

@@ -11,6 +11,14 @@ pub mod stream;
 use crate::check::FileReport;
 use crate::rules::{Prohibition, Severity};
 
+/// What `write` writes, as a string: one file's part rendered by the streamed report's
+/// writer (writing into memory cannot fail).
+fn written(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    let _ = write(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Running totals over the files reported so far: everything a summary needs, so a streamed
 /// report does not keep the files themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

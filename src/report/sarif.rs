@@ -145,12 +145,5 @@ impl Sarif {
 
 /// The whole report at once: the streamed pieces joined.
 pub fn report(files: &[FileReport], engine: Option<&Engine>) -> String {
-    let mut sarif = Sarif::new(engine);
-    let mut out = Vec::from(HEAD);
-    for f in files {
-        // Writing into memory cannot fail.
-        let _ = sarif.write_file(f, &mut out);
-    }
-    out.extend_from_slice(sarif.finish().as_bytes());
-    String::from_utf8(out).unwrap_or_default()
+    super::stream::render(super::stream::Kind::Sarif, files, engine)
 }

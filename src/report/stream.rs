@@ -54,16 +54,16 @@ impl Streamer {
 
     /// Writes the next file's part of the report to `out`, piece by piece: a file with a
     /// huge number of findings is never held as one string.
-    pub fn file(&mut self, f: FileReport, out: &mut dyn Write) -> std::io::Result<()> {
+    pub fn file(&mut self, f: &FileReport, out: &mut dyn Write) -> std::io::Result<()> {
         let first = self.tally.files == 0;
-        self.tally.add(&f);
+        self.tally.add(f);
         match (self.kind, &self.handler, &mut self.sarif) {
-            (Kind::Human { .. }, Some(h), _) => human::write_file(&f, h, out),
-            (Kind::Json, _, _) => json::write_entry(&f, first, out),
-            (Kind::Jsonl, _, _) => json::write_line(&f, out),
-            (Kind::Github, _, _) => github::write_file(&f, out),
-            (Kind::Sarif, _, Some(s)) => s.write_file(&f, out),
-            (Kind::Html, _, _) => html::write_file(&f, out),
+            (Kind::Human { .. }, Some(h), _) => human::write_file(f, h, out),
+            (Kind::Json, _, _) => json::write_entry(f, first, out),
+            (Kind::Jsonl, _, _) => json::write_line(f, out),
+            (Kind::Github, _, _) => github::write_file(f, out),
+            (Kind::Sarif, _, Some(s)) => s.write_file(f, out),
+            (Kind::Html, _, _) => html::write_file(f, out),
             _ => Ok(()),
         }
     }
@@ -83,4 +83,17 @@ impl Streamer {
     pub fn tally(&self) -> &Tally {
         &self.tally
     }
+}
+
+/// A whole report at once, for library callers holding every file's report: the streamed
+/// pieces joined.
+pub fn render(kind: Kind, files: &[FileReport], engine: Option<&Engine>) -> String {
+    let mut s = Streamer::new(kind, engine);
+    let mut out = Vec::from(s.start());
+    for f in files {
+        // Writing into memory cannot fail.
+        let _ = s.file(f, &mut out);
+    }
+    out.extend_from_slice(s.finish().as_bytes());
+    String::from_utf8(out).unwrap_or_default()
 }

@@ -211,14 +211,14 @@ impl LazyRegex {
     fn parts_in(&self, text: &str) -> bool {
         let present = |sets: &[&[&[u8]]]| {
             sets.iter()
-                .all(|set| set.iter().any(|l| contains_literal(text, l)))
+                .all(|set| set.iter().any(|l| contains_literal(text.as_bytes(), l)))
         };
         match self.known {
             Some(k) => present(k.factors),
             None => self
                 .computed_factors()
                 .iter()
-                .all(|set| set.iter().any(|l| contains_literal(text, l))),
+                .all(|set| set.iter().any(|l| contains_literal(text.as_bytes(), l))),
         }
     }
 
@@ -530,9 +530,9 @@ fn paragraph<'t>(text: &'t str, breaks: &[usize], start: usize, end: usize) -> &
     text.get(from..to.max(from)).unwrap_or("")
 }
 
-/// Whether `text` contains `lit` (a lowercased literal), ignoring ASCII case.
-fn contains_literal(text: &str, lit: &[u8]) -> bool {
-    let hay = text.as_bytes();
+/// Whether `hay` contains `lit` (a lowercased literal), ignoring ASCII case. The engine's
+/// shared required-literal test uses it too.
+pub fn contains_literal(hay: &[u8], lit: &[u8]) -> bool {
     if !lit.iter().any(u8::is_ascii_alphabetic) {
         // No case to ignore: a plain substring search.
         return memchr::memmem::find(hay, lit).is_some();
@@ -1235,9 +1235,9 @@ mod tests {
         );
         let f = literals::required_factors("slap(ped)? (him|her)", None);
         assert!(f.iter().all(|s| !s.is_empty()));
-        assert!(contains_literal("He SLAPPED Her", b"slap"));
-        assert!(!contains_literal("He slapped", b"her"));
-        assert!(contains_literal("他用刀", "刀".as_bytes()));
+        assert!(contains_literal(b"He SLAPPED Her", b"slap"));
+        assert!(!contains_literal(b"He slapped", b"her"));
+        assert!(contains_literal("他用刀".as_bytes(), "刀".as_bytes()));
     }
 
     #[test]
@@ -1606,7 +1606,7 @@ mod tests {
                 for lit in set {
                     for text in [re.written.as_str(), "", "KID kid 孩子", &re.source] {
                         assert_eq!(
-                            contains_literal(text, lit),
+                            contains_literal(text.as_bytes(), lit),
                             contains_literal_plainly(text, lit)
                         );
                     }
@@ -1630,7 +1630,7 @@ mod tests {
             ),
         ) {
             proptest::prop_assert_eq!(
-                contains_literal(&text, &lit),
+                contains_literal(text.as_bytes(), &lit),
                 contains_literal_plainly(&text, &lit)
             );
         }
