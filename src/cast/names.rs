@@ -13,35 +13,9 @@ pub fn is_zh(name: &str) -> bool {
 }
 
 /// `str::trim`, answered from the end bytes when neither end can be whitespace (names from
-/// the parsers are already trimmed, and a trim walks both ends through the Unicode table).
-/// Every White_Space character starts with an ASCII space or control byte, `C2`, `E1`, `E2`
-/// or `E3`, and ends as one of the byte sequences tested below.
-pub fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return s;
-    };
-    let may_start = |x: u8| matches!(x, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3);
-    let n = b.len();
-    let may_end = if last < 0x80 {
-        may_start(last)
-    } else {
-        (n >= 2 && b[n - 2] == 0xC2 && matches!(last, 0x85 | 0xA0))
-            || (n >= 3
-                && matches!(
-                    (b[n - 3], b[n - 2], last),
-                    (0xE1, 0x9A, 0x80)
-                        | (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)
-                        | (0xE2, 0x81, 0x9F)
-                        | (0xE3, 0x80, 0x80)
-                ))
-    };
-    if may_start(first) || may_end {
-        s.trim()
-    } else {
-        s
-    }
-}
+/// the parsers are already trimmed): the zh parser's trim, which its tests check against
+/// `str::trim` for every character.
+pub(crate) use crate::script::zh::std_trim as trim;
 
 /// Key for looking a name up: ASCII names ignore case (`ZOE` = `Zoe`).
 pub fn key(name: &str) -> String {

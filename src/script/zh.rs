@@ -261,7 +261,7 @@ fn may_begin_ws(b: &[u8]) -> bool {
 }
 
 /// `str::trim` (Unicode White_Space), answered on bytes when neither end can be whitespace.
-fn std_trim(s: &str) -> &str {
+pub(crate) fn std_trim(s: &str) -> &str {
     let b = s.as_bytes();
     match b.first() {
         None => s,
